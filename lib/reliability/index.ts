@@ -1,0 +1,4 @@
+export * from './policy';
+export * from './dedupe';
+export * from './deadletters';
+export * from './throttle';

@@ -1,0 +1,3 @@
+export type { ClaimResult, DeadLetter, QueueItem, StateStore } from './types';
+export { SqliteStateStore, type SqliteStoreOptions } from './sqlite';
+export { RedisStateStore, type RedisStoreOptions } from './redis';

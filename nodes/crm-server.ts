@@ -1,0 +1,130 @@
+/**
+ * crm-server (config): the CRM connection. Exposes `.client` (lib/crm CrmClient) and `.provider`.
+ * Admin endpoint POST /crm-server/test for the edit dialog's "Test connection".
+ */
+import type { NodeAPI, Node, NodeDef } from 'node-red';
+import type { Request, Response } from 'express';
+import { createCrmClient } from '../lib/crm';
+import type { CrmClient, CrmClientConfig, CrmProviderName } from '../lib/crm/types';
+import { CRM_PROVIDERS } from '../lib/crm/types';
+import { envValue, resolveEnv } from './shared/env';
+
+const PASSWORD_PLACEHOLDER = '__PWRD__';
+
+export interface CrmServerDef extends NodeDef {
+  provider?: string;
+  url?: string;
+  organizationId?: string;
+  apiVersion?: string;
+  signatureHeader?: string;
+  rateMax?: string | number;
+  rateInterval?: string | number;
+  maxRetries?: string | number;
+  timeout?: string | number;
+  maxAge?: string | number;
+}
+
+export interface CrmServerCredentials {
+  token?: string;
+  secret?: string;
+  username?: string;
+  clientId?: string;
+  clientSecret?: string;
+}
+
+export interface CrmServerNode extends Node<CrmServerCredentials> {
+  client: CrmClient;
+  provider: CrmProviderName;
+  clientConfig: CrmClientConfig;
+}
+
+const DEFAULT_URLS: Record<CrmProviderName, string> = {
+  hubspot: 'https://api.hubapi.com',
+  salesforce: 'https://login.salesforce.com',
+  pipedrive: 'https://api.pipedrive.com',
+  generic: '',
+};
+
+function num(v: unknown, def: number): number {
+  const n = Number(resolveEnv(v));
+  return v === undefined || v === '' || !Number.isFinite(n) ? def : n;
+}
+
+export function buildCrmConfig(config: CrmServerDef, creds: CrmServerCredentials, log?: (l: string) => void): CrmClientConfig {
+  const provider = (CRM_PROVIDERS as readonly string[]).includes(String(config.provider)) ? (config.provider as CrmProviderName) : 'hubspot';
+  const rateMax = num(config.rateMax, provider === 'hubspot' ? 100 : 0);
+  return {
+    provider,
+    url: envValue(config.url, ['CRM_URL'], DEFAULT_URLS[provider]),
+    token: envValue(creds.token, ['CRM_TOKEN']) || undefined,
+    secret: envValue(creds.secret, ['CRM_WEBHOOK_SECRET']) || undefined,
+    username: envValue(creds.username) || undefined,
+    clientId: envValue(creds.clientId) || undefined,
+    clientSecret: envValue(creds.clientSecret) || undefined,
+    organizationId: envValue(config.organizationId) || undefined,
+    apiVersion: envValue(config.apiVersion) || undefined,
+    signatureHeader: envValue(config.signatureHeader) || undefined,
+    rateLimit: rateMax > 0 ? { max: rateMax, intervalMs: num(config.rateInterval, 10_000) } : undefined,
+    maxRetries: num(config.maxRetries, 3),
+    timeoutMs: num(config.timeout, 30_000),
+    maxWebhookAgeMs: num(config.maxAge, 300) * 1000,
+    log,
+  };
+}
+
+export = function (RED: NodeAPI) {
+  function CrmServer(this: CrmServerNode, config: CrmServerDef) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    node.clientConfig = buildCrmConfig(config, node.credentials ?? {}, (l) => node.debug(l));
+    node.provider = node.clientConfig.provider;
+    node.client = createCrmClient(node.clientConfig);
+    node.on('close', (done: () => void) => {
+      node.client.close();
+      done();
+    });
+  }
+
+  RED.nodes.registerType('crm-server', CrmServer as unknown as Parameters<NodeAPI['nodes']['registerType']>[1], {
+    credentials: {
+      token: { type: 'password' },
+      secret: { type: 'password' },
+      username: { type: 'text' },
+      clientId: { type: 'text' },
+      clientSecret: { type: 'password' },
+    },
+  });
+
+  RED.httpAdmin.post('/crm-server/test', RED.auth.needsPermission('crm-server.write'), async (req: Request, res: Response) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const id = typeof body.id === 'string' ? body.id : undefined;
+    let client: CrmClient | undefined;
+    let temporary = false;
+    try {
+      const deployed = id ? (RED.nodes.getNode(id) as CrmServerNode | null) : null;
+      if (typeof body.provider !== 'string') {
+        if (!deployed) {
+          res.json({ ok: false, error: 'Deploy the configuration or fill in the provider and URL first', code: 'CrmConfigError' });
+          return;
+        }
+        client = deployed.client;
+      } else {
+        const stored = (id ? (RED.nodes.getCredentials(id) as CrmServerCredentials | undefined) : undefined) ?? {};
+        const cred = (name: keyof CrmServerCredentials) =>
+          body[name] === PASSWORD_PLACEHOLDER || body[name] === undefined ? stored[name] : String(body[name]);
+        const cfg = buildCrmConfig(body as unknown as CrmServerDef, {
+          token: cred('token'), secret: cred('secret'), username: cred('username'), clientId: cred('clientId'), clientSecret: cred('clientSecret'),
+        });
+        client = createCrmClient({ ...cfg, maxRetries: 0, timeoutMs: Math.min(cfg.timeoutMs ?? 30_000, 15_000) });
+        temporary = true;
+      }
+      const info = await client.testConnection();
+      res.json({ ok: true, provider: info.provider, url: info.url, detail: info.detail });
+    } catch (e) {
+      const err = e as Error & { code?: string; cause?: { type?: string; status?: number } };
+      res.json({ ok: false, error: err?.message ?? String(e), code: err?.code ?? 'Error', type: err?.cause?.type, status: err?.cause?.status });
+    } finally {
+      if (temporary) client?.close();
+    }
+  });
+};
