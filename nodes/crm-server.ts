@@ -6,25 +6,14 @@ import type { NodeAPI, Node, NodeDef } from 'node-red';
 import type { Request, Response } from 'express';
 import { createCrmClient } from '../lib/crm';
 import type { CrmClient, CrmClientConfig, CrmProviderName } from '../lib/crm/types';
-import { CRM_PROVIDERS } from '../lib/crm/types';
 import { envValue, resolveEnv } from './shared/env';
+import { buildCrmConfig as buildConfig, type CrmServerSettings } from '../lib/crm/config';
 
 const PASSWORD_PLACEHOLDER = '__PWRD__';
 
-export interface CrmServerDef extends NodeDef {
-  provider?: string;
-  url?: string;
-  organizationId?: string;
-  apiVersion?: string;
-  signatureHeader?: string;
-  rateMax?: string | number;
-  rateInterval?: string | number;
-  maxRetries?: string | number;
-  timeout?: string | number;
-  maxAge?: string | number;
-}
+type CrmServerDef = NodeDef & CrmServerSettings;
 
-export interface CrmServerCredentials {
+interface CrmServerCredentials {
   token?: string;
   secret?: string;
   username?: string;
@@ -32,44 +21,14 @@ export interface CrmServerCredentials {
   clientSecret?: string;
 }
 
-export interface CrmServerNode extends Node<CrmServerCredentials> {
+interface CrmServerNode extends Node<CrmServerCredentials> {
   client: CrmClient;
   provider: CrmProviderName;
   clientConfig: CrmClientConfig;
 }
 
-const DEFAULT_URLS: Record<CrmProviderName, string> = {
-  hubspot: 'https://api.hubapi.com',
-  salesforce: 'https://login.salesforce.com',
-  pipedrive: 'https://api.pipedrive.com',
-  generic: '',
-};
-
-function num(v: unknown, def: number): number {
-  const n = Number(resolveEnv(v));
-  return v === undefined || v === '' || !Number.isFinite(n) ? def : n;
-}
-
-export function buildCrmConfig(config: CrmServerDef, creds: CrmServerCredentials, log?: (l: string) => void): CrmClientConfig {
-  const provider = (CRM_PROVIDERS as readonly string[]).includes(String(config.provider)) ? (config.provider as CrmProviderName) : 'hubspot';
-  const rateMax = num(config.rateMax, provider === 'hubspot' ? 100 : 0);
-  return {
-    provider,
-    url: envValue(config.url, ['CRM_URL'], DEFAULT_URLS[provider]),
-    token: envValue(creds.token, ['CRM_TOKEN']) || undefined,
-    secret: envValue(creds.secret, ['CRM_WEBHOOK_SECRET']) || undefined,
-    username: envValue(creds.username) || undefined,
-    clientId: envValue(creds.clientId) || undefined,
-    clientSecret: envValue(creds.clientSecret) || undefined,
-    organizationId: envValue(config.organizationId) || undefined,
-    apiVersion: envValue(config.apiVersion) || undefined,
-    signatureHeader: envValue(config.signatureHeader) || undefined,
-    rateLimit: rateMax > 0 ? { max: rateMax, intervalMs: num(config.rateInterval, 10_000) } : undefined,
-    maxRetries: num(config.maxRetries, 3),
-    timeoutMs: num(config.timeout, 30_000),
-    maxWebhookAgeMs: num(config.maxAge, 300) * 1000,
-    log,
-  };
+function buildCrmConfig(config: CrmServerSettings, creds: CrmServerCredentials, log?: (l: string) => void): CrmClientConfig {
+  return buildConfig(config, creds, { envValue, resolveEnv, log });
 }
 
 export = function (RED: NodeAPI) {

@@ -112,7 +112,7 @@ export = function (RED: NodeAPI) {
 
     node.on('input', (msg: Msg, send, done) => {
       if (configError) {
-        msg.error = { message: RED._('mapper.errors.config', { error: configError }), issues: [] };
+        msg.error = { message: `mapper configuration: ${configError}`, issues: [] };
         bad++;
         status();
         send([null, msg]);

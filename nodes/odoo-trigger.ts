@@ -111,14 +111,16 @@ export = function (RED: NodeAPI) {
         if (tracked) m.previous = previous;
         node.send(m as unknown as Msg);
       } else {
-        node.send(changes.map((c) => {
+        // One output: an array inside the array sends several messages on it.
+        const msgs = changes.map((c) => {
           const m: Record<string, unknown> = { payload: c.record, topic: model };
           if (c.previous !== undefined) {
             m.previous = c.previous;
             m.changed = c.changed;
           }
           return m;
-        }) as unknown as Msg[] as unknown as Msg);
+        });
+        node.send([msgs] as unknown as Msg);
       }
     };
 

@@ -102,11 +102,21 @@ function isTargeted(f: DeadLetterFilter): boolean {
 const completions = new Map<string, (event: { msg: Msg; error?: unknown; node: { id: string } }) => void>();
 
 export = function (RED: NodeAPI) {
-  const hooks = (RED as unknown as { hooks?: { add(name: string, fn: (e: unknown) => void): void } }).hooks;
+  type Hooks = { add(name: string, fn: (e: unknown) => void): void; remove(name: string): void };
+  let hooks = (RED as unknown as { hooks?: Hooks }).hooks;
+  if (!hooks) {
+    // Runtimes that do not expose RED.hooks to nodes (node-red-node-test-helper): the runtime's own registry.
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      hooks = (require('@node-red/util') as { hooks?: Hooks }).hooks;
+    } catch {
+      hooks = undefined;
+    }
+  }
   if (hooks) {
     // Re-registered on every load (the test helper and a runtime restart may clear hooks).
     try {
-      (hooks as unknown as { remove(name: string): void }).remove('onComplete.odooCrmBridgeRetry');
+      hooks.remove('onComplete.odooCrmBridgeRetry');
     } catch {
       /* not registered */
     }

@@ -547,23 +547,24 @@
     return map;
   }
 
-  /** The text box a person types in: the input itself, or the visible input of its TypedInput. */
-  function visibleInput(input) {
-    if (input.is(':visible') || !input.data('noderedTypedInput')) return input;
-    var c = input.next('.red-ui-typedInput-container');
-    var inner = c.find('input.red-ui-typedInput-input').first();
-    return inner.length ? inner : input;
+  /** Whether the input has been turned into a TypedInput (the input stays the visible text box). */
+  function isTyped(input) {
+    return input.closest('.red-ui-typedInput-container').length > 0 && typeof input.typedInput === 'function';
   }
+  function typedType(input) { return isTyped(input) ? input.typedInput('type') : undefined; }
+  function visibleInput(input) { return input; }
 
   /* ------------------------------------------------------------------------------------------ */
   /* Dropdown list under an input                                                               */
   /* ------------------------------------------------------------------------------------------ */
 
   function dropdown(input, onPick) {
-    var menu = $('<div class="odoo-ed-menu" role="listbox"></div>').hide();
-    var wrap = input.parent();
-    if (wrap.css('position') === 'static') wrap.css('position', 'relative');
-    menu.insertAfter(input);
+    // On the body: a TypedInput clips what is inside it.
+    $('.odoo-ed-menu').each(function () {
+      var owner = $(this).data('owner');
+      if (!owner || !document.body.contains(owner[0])) $(this).remove();
+    });
+    var menu = $('<div class="odoo-ed-menu" role="listbox"></div>').hide().data('owner', input).appendTo(document.body);
     var active = -1;
     function items() { return menu.children('.odoo-ed-item'); }
     function highlight(i) {
@@ -605,7 +606,10 @@
           });
           if (rows.length > 200) menu.append($('<div class="odoo-ed-empty"></div>').text((rows.length - 200) + ' more: type to narrow'));
         }
-        menu.css({ top: input.position().top + input.outerHeight(), left: input.position().left, minWidth: input.outerWidth() }).show();
+        var box = input.closest('.red-ui-typedInput-container');
+        if (!box.length) box = input;
+        var off = box.offset();
+        menu.css({ top: off.top + box.outerHeight(), left: off.left, minWidth: box.outerWidth() }).show();
       },
       hide: function () { menu.hide(); },
       element: menu
@@ -631,7 +635,8 @@
     var loadedFor = null;
     function describe() {
       var v = input.val();
-      if (!models || !v) return setHint(h, '');
+      var t = typedType(input);
+      if (!models || !v || (t && t !== 'str')) return setHint(h, '');
       var m = models.find(function (x) { return x.model === v; });
       if (m) setHint(h, m.name, 'ok');
       else if (/\{\{|\$\{/.test(v)) setHint(h, '');
@@ -663,6 +668,8 @@
       });
     }
     function show() {
+      var t = typedType(input);
+      if (t && t !== 'str') { menu.hide(); return; }
       load().then(function (list) {
         if (!list || !input.is(':focus')) return;
         var q = String(input.val() || '').trim().toLowerCase();
@@ -701,7 +708,9 @@
   }
 
   function writeNames(input, names, asJson) {
-    input.val(asJson ? JSON.stringify(names) : names.join(',')).trigger('change');
+    var text = asJson ? JSON.stringify(names) : names.join(',');
+    if (isTyped(input)) input.typedInput('value', text); else input.val(text);
+    input.trigger('change');
   }
 
   /**
@@ -743,7 +752,7 @@
         if (f.required) row.append($('<span class="odoo-ed-required" title="required">required</span>'));
         box.on('change', function () {
           var names = readNames(input.val());
-          var asJson = String(input.val() || '').trim().charAt(0) === '[';
+          var asJson = typedType(input) === 'json' || String(input.val() || '').trim().charAt(0) === '[';
           if (!multiple) {
             writeNames(input, [f.name], false);
             panel.hide();
@@ -770,6 +779,8 @@
     button.on('click', function (evt) {
       evt.preventDefault();
       if (panel.is(':visible')) { panel.hide(); return; }
+      var t = typedType(input);
+      if (t && t !== 'str' && t !== 'json') { panel.show(); list.empty(); setHint(status, 'Fields come from ' + t + ' at run time: switch the type to a list to pick them', 'warning'); return; }
       panel.show();
       load().then(function () { search.trigger('focus'); });
     });
@@ -805,12 +816,10 @@
     h.after(builder);
 
     function currentType() {
-      if (!typeRef) {
-        return input.data('noderedTypedInput') ? input.typedInput('type') : 'json';
-      }
+      if (!typeRef) return isTyped(input) ? input.typedInput('type') : 'json';
       return resolve(typeRef);
     }
-    function text() { return input.data('noderedTypedInput') ? input.typedInput('value') : input.val(); }
+    function text() { return isTyped(input) ? input.typedInput('value') : input.val(); }
     function fillOps() {
       var f = fields && fields[fieldSel.val()];
       opSel.empty();
@@ -861,7 +870,7 @@
       if (!list) { setHint(h, 'Fix the domain before adding to it', 'error'); return; }
       list.push([name, opSel.val(), value]);
       var out = '[' + list.map(function (x) { return JSON.stringify(x); }).join(', ') + ']';
-      if (input.data('noderedTypedInput')) input.typedInput('value', out); else input.val(out);
+      if (isTyped(input)) input.typedInput('value', out); else input.val(out);
       input.trigger('change');
       valueIn.val('');
       check();
@@ -869,7 +878,6 @@
     var timer = null;
     function later() { clearTimeout(timer); timer = setTimeout(check, 120); }
     input.on('change.odoo-ed keyup.odoo-ed input.odoo-ed', later);
-    visibleInput(input).on('keyup.odoo-ed input.odoo-ed', later);
     if (typeof typeRef === 'string') $(typeRef).on('change.odoo-ed', later);
     $(typeof modelRef === 'string' ? modelRef : []).on('change.odoo-ed', loadFields);
     $(typeof serverRef === 'string' ? serverRef : []).on('change.odoo-ed', loadFields);

@@ -181,22 +181,33 @@ export class HubSpotClient implements CrmClient {
   }
 
   // ---------- polling ----------
+  /**
+   * Changed-since polling by CRM search on the last-modified date, oldest first. Normal pages ask
+   * `modified >= since` and drop ids already taken at exactly `since`. When a whole page shares the
+   * cursor's timestamp (a bulk import), it walks that millisecond by id (`modified = since AND
+   * hs_object_id > last`), then continues with `modified > since`. No offsets: records changing
+   * between pages cannot shift a page boundary and hide another record.
+   */
   async poll(objectType: CrmObjectType, cursor: PollCursor | undefined, opts: PollOptions = {}): Promise<PollPage> {
     const type = HUBSPOT_TYPES[objectType];
     const modified = MODIFIED_PROPERTY(objectType);
     const limit = Math.min(200, Math.max(1, opts.pageSize ?? 100));
     const since = cursor?.since ?? 0;
     const seenAtSince = new Set(cursor?.idsAtSince ?? []);
-    const properties = [...new Set([...(opts.properties ?? []), 'createdate', modified, ...(HUBSPOT_STAGE_PROPERTY[objectType] ? [HUBSPOT_STAGE_PROPERTY[objectType]!] : [])])];
-    const res = await this.rest.request<{ total: number; results: HsRecord[]; paging?: { next?: { after: string } } }>({
-      method: 'POST', path: `/crm/v3/objects/${type}/search`, idempotent: true,
-      body: {
-        filterGroups: [{ filters: [{ propertyName: modified, operator: 'GTE', value: String(since) }] }],
-        sorts: [{ propertyName: modified, direction: 'ASCENDING' }],
-        properties, limit,
-        // Records sharing the cursor's exact timestamp already seen: skip them by offset when a whole page has that timestamp.
-        ...(cursor?.after ? { after: cursor.after } : {}),
-      },
+    const stage = HUBSPOT_STAGE_PROPERTY[objectType];
+    const properties = [...new Set([...(opts.properties ?? []), 'createdate', modified, ...(stage ? [stage] : [])])];
+    const bucket = cursor?.after?.startsWith('bucket:') ? cursor.after.slice(7) : undefined;
+    const body = bucket !== undefined
+      ? {
+        filterGroups: [{ filters: [{ propertyName: modified, operator: 'EQ', value: String(since) }, { propertyName: 'hs_object_id', operator: 'GT', value: bucket }] }],
+        sorts: [{ propertyName: 'hs_object_id', direction: 'ASCENDING' }], properties, limit,
+      }
+      : {
+        filterGroups: [{ filters: [{ propertyName: modified, operator: cursor?.after === 'gt' ? 'GT' : 'GTE', value: String(since) }] }],
+        sorts: [{ propertyName: modified, direction: 'ASCENDING' }], properties, limit,
+      };
+    const res = await this.rest.request<{ total: number; results: HsRecord[] }>({
+      method: 'POST', path: `/crm/v3/objects/${type}/search`, idempotent: true, body,
     });
     const results = res.body?.results ?? [];
     let newSince = since;
@@ -204,7 +215,7 @@ export class HubSpotClient implements CrmClient {
     const fresh: HsRecord[] = [];
     for (const r of results) {
       const ts = toMs(r.properties?.[modified] ?? r.updatedAt) ?? since;
-      if (ts === since && seenAtSince.has(String(r.id))) continue;
+      if (ts < since || (ts === since && seenAtSince.has(String(r.id)))) continue;
       fresh.push(r);
       if (ts > newSince) {
         newSince = ts;
@@ -222,12 +233,20 @@ export class HubSpotClient implements CrmClient {
       };
     });
     const full = results.length === limit;
-    const samePage = full && newSince === since;
-    return {
-      events,
-      cursor: { since: newSince, idsAtSince, ...(samePage ? { after: String(idsAtSince.length) } : {}) },
-      more: full,
-    };
+    const maxId = (ids: string[]) => ids.reduce((m, id) => (Number(id) > Number(m) ? id : m), '0');
+    let after: string | undefined;
+    let more = full;
+    if (bucket !== undefined) {
+      // walking one millisecond by id: continue, or move past it
+      after = full ? `bucket:${maxId([bucket, ...results.map((r) => String(r.id))])}` : 'gt';
+      more = true;
+      if (!full && !results.length && cursor?.after === 'gt') more = false;
+    } else if (newSince === since && full) {
+      after = `bucket:${maxId(idsAtSince)}`;
+    } else if (newSince === since && cursor?.after === 'gt') {
+      after = 'gt';
+    }
+    return { events, cursor: { since: newSince, idsAtSince, ...(after ? { after } : {}) }, more };
   }
 
   // ---------- write-back ----------

@@ -148,9 +148,9 @@ export class Mapper {
       for (let i = 0; i < values.length; i++) {
         if (this.compiled[i].async && !errors[i]) {
           try {
-            values[i] = await values[i];
+            values[i] = plain(await values[i]);
           } catch (e) {
-            errors[i] = e instanceof Error ? e : new Error(String(e));
+            errors[i] = e instanceof Error ? e : new Error(String((e as { message?: unknown })?.message ?? e));
           }
         }
       }
@@ -198,6 +198,11 @@ export class Mapper {
     }
     return issues.length ? { ok: false, value: out, issues } : { ok: true, value: out };
   }
+}
+
+/** JSONata results carry extra array properties (`sequence`, `keepSingleton`): give back plain JSON. */
+function plain(v: unknown): unknown {
+  return v !== null && typeof v === 'object' ? JSON.parse(JSON.stringify(v)) : v;
 }
 
 function zodIssue(issue: z.core.$ZodIssue, out: Record<string, unknown>): MappingIssue {

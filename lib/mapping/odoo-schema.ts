@@ -32,13 +32,18 @@ const x2many = z.array(
   ]),
 );
 
+/** Odoo writes `false` to clear a non-required field. */
+function orFalse(schema: z.ZodType, required: boolean | undefined, expected: string): z.ZodType {
+  return required ? schema : z.union([schema, z.literal(false)], { error: () => `expected ${expected} or false` });
+}
+
 export function fieldSchema(name: string, f: OdooFieldInfo): z.ZodType {
   const label = f.string ? `${f.string} (${name})` : name;
   switch (f.type) {
     case 'char':
     case 'text':
     case 'html':
-      return f.required ? z.string().trim().min(1, `${label} is required`) : z.union([z.string(), z.literal(false)]);
+      return f.required ? z.string().trim().min(1, `${label} is required`) : orFalse(z.string(), false, 'text');
     case 'integer':
       return z.number().int();
     case 'float':
@@ -47,26 +52,24 @@ export function fieldSchema(name: string, f: OdooFieldInfo): z.ZodType {
     case 'boolean':
       return z.boolean();
     case 'date':
-      return f.required ? z.string().regex(DATE, "expected 'YYYY-MM-DD'") : z.union([z.string().regex(DATE, "expected 'YYYY-MM-DD'"), z.literal(false)]);
+      return orFalse(z.string().regex(DATE, "expected 'YYYY-MM-DD'"), f.required, "a date 'YYYY-MM-DD'");
     case 'datetime':
-      return f.required
-        ? z.string().regex(DATETIME, "expected 'YYYY-MM-DD HH:MM:SS' (UTC)")
-        : z.union([z.string().regex(DATETIME, "expected 'YYYY-MM-DD HH:MM:SS' (UTC)"), z.literal(false)]);
+      return orFalse(z.string().regex(DATETIME, "expected 'YYYY-MM-DD HH:MM:SS' (UTC)"), f.required, "a datetime 'YYYY-MM-DD HH:MM:SS' (UTC)");
     case 'selection': {
       const values = (f.selection || []).map(([v]) => v);
-      const base = z.custom<string | number>((v) => values.includes(v as string | number), {
-        message: `expected one of ${values.map((v) => JSON.stringify(v)).join(', ')}`,
+      const list = values.map((v) => JSON.stringify(v)).join(', ');
+      return z.custom<string | number | false>((v) => values.includes(v as string | number) || (!f.required && v === false), {
+        error: `expected one of ${list}${f.required ? '' : ' or false'}`,
       });
-      return f.required ? base : z.union([base, z.literal(false)]);
     }
     case 'many2one':
-      return f.required ? z.number().int().positive() : z.union([z.number().int().positive(), z.literal(false)]);
+      return orFalse(z.number().int().positive(), f.required, `a ${f.relation ?? 'record'} id`);
     case 'one2many':
     case 'many2many':
       return x2many;
     case 'binary':
     case 'image':
-      return z.union([z.string(), z.literal(false)]);
+      return orFalse(z.string(), false, 'base64 text');
     default:
       // json, properties, reference, many2one_reference...: accepted as sent.
       return z.unknown();

@@ -7,6 +7,7 @@
  * pairs for the overlap window. Records written in the same second are neither skipped (>=, not >)
  * nor repeated (the pairs). The state lives in a StateStore, so restarts keep both.
  */
+import crypto from 'crypto';
 import type { StateStore } from '../state/types';
 import type { OdooClient, OdooRecord } from './client';
 
@@ -34,7 +35,7 @@ export interface PollState {
   /** Odoo datetime "YYYY-MM-DD HH:MM:SS" of the newest record seen, or '' before any. */
   writeDate: string;
   id: number;
-  /** "id@write_date" of the records already reported in the overlap window. */
+  /** "id@write_date@hash" of the records already reported in the overlap window. */
   seen: string[];
 }
 
@@ -57,6 +58,18 @@ export function shiftOdooDatetime(s: string, seconds: number): string {
   const d = new Date(s.replace(' ', 'T') + 'Z');
   if (isNaN(d.getTime())) return s;
   return toOdoo(new Date(d.getTime() + seconds * 1000));
+}
+
+/** Seen key: id, write_date and a short hash of the values read, so a second change in the same second (same write_date) is still reported. */
+export function seenKey(r: OdooRecord): string {
+  const h = crypto.createHash('sha1').update(JSON.stringify(r)).digest('base64').slice(0, 10);
+  return `${r.id}@${r.write_date}@${h}`;
+}
+
+function seenDate(k: string): string {
+  const a = k.indexOf('@');
+  const b = k.lastIndexOf('@');
+  return k.slice(a + 1, b > a ? b : undefined);
 }
 
 function sameTracked(a: unknown, b: unknown): boolean {
@@ -88,9 +101,9 @@ export class OdooPoller {
     if (!newest.length) return { writeDate: '', id: 0, seen: [] };
     const wd = String(newest[0].write_date);
     const from = shiftOdooDatetime(wd, -(this.opts.overlapS ?? 60));
-    const inWindow = await this.client.searchRead(this.opts.model, [['write_date', '>=', from], ...domain], { fields: ['write_date'], order: 'write_date asc, id asc', context: this.opts.context });
+    const inWindow = await this.client.searchRead(this.opts.model, [['write_date', '>=', from], ...domain], { fields: this.fields, order: 'write_date asc, id asc', context: this.opts.context });
     // Tracked values of the records already there are not known: they are learned at their first change.
-    return { writeDate: wd, id: Number(newest[0].id), seen: inWindow.map((r) => `${r.id}@${r.write_date}`) };
+    return { writeDate: wd, id: Number(newest[0].id), seen: inWindow.map(seenKey) };
   }
 
   /** One poll: the changes since the last one, oldest first. The state is saved before returning. */
@@ -122,7 +135,7 @@ export class OdooPoller {
       const rows = await this.client.searchRead(model, [...cond, ...domain], { fields: this.fields, limit: pageSize, order: 'write_date asc, id asc', context: this.opts.context });
       for (const r of rows) {
         const wd = String(r.write_date);
-        const k = `${r.id}@${wd}`;
+        const k = seenKey(r);
         if (wd > cursorWd || (wd === cursorWd && Number(r.id) > cursorId)) {
           cursorWd = wd;
           cursorId = Number(r.id);
@@ -137,7 +150,7 @@ export class OdooPoller {
     }
     const changes = await this.track(fresh);
     const floor = cursorWd ? shiftOdooDatetime(cursorWd, -overlap) : '';
-    const keep = [...seen].filter((k) => k.slice(k.indexOf('@') + 1) >= floor);
+    const keep = [...seen].filter((k) => seenDate(k) >= floor);
     await this.store.set<PollState>(POLL_NS, this.opts.key, { writeDate: cursorWd, id: cursorId, seen: keep });
     return changes;
   }

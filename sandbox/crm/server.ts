@@ -9,7 +9,7 @@ import http from 'http';
 import type { AddressInfo } from 'net';
 import { CrmDb, CrmRecord, NotFound, PropertyValidationError, type ChangeSource } from './db';
 import {
-  ASSOCIATION_BY_ID, ASSOCIATION_TYPES, ObjectType, PRIMARY_TYPES, PropertyDefinition, SINGULAR, resolveObjectType,
+  ASSOCIATION_BY_ID, ASSOCIATION_TYPES, DEFAULT_RETURNED, ObjectType, PRIMARY_TYPES, PropertyDefinition, SINGULAR, resolveObjectType,
 } from './schema';
 import { SearchError, search } from './search';
 import { SeedIndex, seedCrm } from './seed';
@@ -209,6 +209,12 @@ export async function startCrmSandbox(opts: CrmSandboxOptions = {}): Promise<Crm
     }
   };
 
+  /** Write responses carry HubSpot's default properties plus the ones written. */
+  const written = (type: ObjectType, body: unknown): string[] => {
+    const props = (body as { properties?: Record<string, unknown> })?.properties;
+    return [...DEFAULT_RETURNED[type], ...(props && typeof props === 'object' ? Object.keys(props) : [])];
+  };
+
   // ---------- API ----------
   type Handler = (m: RegExpExecArray, url: URL, body: unknown) => { status: number; body?: unknown };
   const routes: Array<[string, RegExp, Handler]> = [];
@@ -240,7 +246,7 @@ export async function startCrmSandbox(opts: CrmSandboxOptions = {}): Promise<Crm
 
   route('POST', /^\/crm\/v3\/objects\/([^/]+)$/, (m, _u, body) => {
     const type = typeOrThrow(m[1]);
-    return { status: 201, body: render(createOne(type, body as never, src)) };
+    return { status: 201, body: render(createOne(type, body as never, src), written(type, body)) };
   });
 
   route('POST', /^\/crm\/v3\/objects\/([^/]+)\/search$/, (m, _u, body) => {
@@ -304,7 +310,7 @@ export async function startCrmSandbox(opts: CrmSandboxOptions = {}): Promise<Crm
     for (const input of inputs) {
       try { db.validate(type, input?.properties ?? {}); } catch (e) { if (e instanceof PropertyValidationError) throw validationError(e); throw e; }
     }
-    return { status: 201, body: batchResult(201, inputs.map((i) => render(createOne(type, i, src))), [], type).body };
+    return { status: 201, body: batchResult(201, inputs.map((i) => render(createOne(type, i, src), written(type, i))), [], type).body };
   });
 
   route('POST', /^\/crm\/v3\/objects\/([^/]+)\/batch\/update$/, (m, _u, body) => {
@@ -315,7 +321,7 @@ export async function startCrmSandbox(opts: CrmSandboxOptions = {}): Promise<Crm
       const id = String(input?.id ?? '');
       const rec = findById(type, id, input?.idProperty);
       if (!rec) { missing.push(id); continue; }
-      results.push(render(updateOne(type, rec.id, input?.properties ?? {}, src)));
+      results.push(render(updateOne(type, rec.id, input?.properties ?? {}, src), written(type, input)));
     }
     return batchResult(200, results, missing, type);
   });
@@ -328,8 +334,9 @@ export async function startCrmSandbox(opts: CrmSandboxOptions = {}): Promise<Crm
       const id = String(input?.id ?? '');
       if (!idProperty || idProperty === 'hs_object_id') throw hsError(400, 'VALIDATION_ERROR', 'upsert needs an idProperty with unique values');
       const existing = findById(type, id, idProperty);
-      if (existing) results.push({ ...render(updateOne(type, existing.id, input?.properties ?? {}, src)), new: false });
-      else results.push({ ...render(createOne(type, { properties: { ...(input?.properties ?? {}), [idProperty]: id } }, src)), new: true });
+      const names = [...written(type, input), idProperty];
+      if (existing) results.push({ ...render(updateOne(type, existing.id, input?.properties ?? {}, src), names), new: false });
+      else results.push({ ...render(createOne(type, { properties: { ...(input?.properties ?? {}), [idProperty]: id } }, src), names), new: true });
     }
     return { status: 200, body: { status: 'COMPLETE', results, startedAt: new Date().toISOString(), completedAt: new Date().toISOString() } };
   });
@@ -351,7 +358,7 @@ export async function startCrmSandbox(opts: CrmSandboxOptions = {}): Promise<Crm
     const type = typeOrThrow(m[1]);
     const props = (body as { properties?: Record<string, unknown> })?.properties;
     if (!props || typeof props !== 'object') throw hsError(400, 'VALIDATION_ERROR', 'properties must be an object');
-    return { status: 200, body: render(updateOne(type, decodeURIComponent(m[2]), props, src, url.searchParams.get('idProperty') ?? undefined)) };
+    return { status: 200, body: render(updateOne(type, decodeURIComponent(m[2]), props, src, url.searchParams.get('idProperty') ?? undefined), written(type, body)) };
   });
 
   route('DELETE', /^\/crm\/v3\/objects\/([^/]+)\/([^/]+)$/, (m) => {

@@ -7,6 +7,7 @@ import fs from 'fs';
 import http from 'http';
 import path from 'path';
 import type { AddressInfo, Socket } from 'net';
+import { createDatabase, CreateDatabaseOptions } from './database';
 import { FaultConfig, FaultController, validateFaults } from './faults';
 import { statusText } from './protocols/errors';
 import { handleJson2 } from './protocols/json2';
@@ -15,11 +16,7 @@ import { ServiceContext } from './protocols/services';
 import { handleXmlRpc } from './protocols/xmlrpc';
 import type { OdooVersion, SandboxDatabase, SandboxUser } from './types';
 
-export interface CreateDatabaseOptions {
-  version: OdooVersion;
-  data?: unknown;
-  seed?: boolean;
-}
+export type { CreateDatabaseOptions };
 export type CreateDatabase = (opts: CreateDatabaseOptions) => SandboxDatabase;
 
 export interface OdooSandboxOptions {
@@ -60,13 +57,6 @@ const HTML_TYPE = 'text/html; charset=utf-8';
 const NOT_FOUND_HTML =
   '<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n' +
   '<p>The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.</p>\n';
-
-function defaultCreateDatabase(): CreateDatabase {
-  // Loaded lazily so that the protocol layer can be used (and tested) with another factory.
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const mod = require('./database') as { createDatabase: CreateDatabase };
-  return mod.createDatabase;
-}
 
 function send(res: http.ServerResponse, status: number, contentType: string, body: string, headers?: Record<string, string>): void {
   const buf = Buffer.from(body, 'utf8');
@@ -132,7 +122,7 @@ export async function startOdooSandbox(opts: OdooSandboxOptions = {}): Promise<O
   const version: OdooVersion = opts.version ?? 19;
   if (![17, 18, 19].includes(version)) throw new Error(`unsupported Odoo version ${String(version)} (17, 18 or 19)`);
   const quiet = opts.quiet ?? false;
-  const create = opts.createDatabase ?? defaultCreateDatabase();
+  const create = opts.createDatabase ?? createDatabase;
   const dataFile = opts.dataFile ? path.resolve(opts.dataFile) : undefined;
 
   let database: SandboxDatabase;

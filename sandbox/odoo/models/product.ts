@@ -2,7 +2,7 @@
  * Products, units of measure, categories and pricelists (Odoo modules product/uom), with the
  * per-version product type: 17 type 'product' = storable; 18/19 type 'consu' + is_storable.
  */
-import { defineModel, GROUPS, type Env, type ModuleRegistrar, type Row, type SelectionList } from '../orm/schema';
+import { defineModel, GROUPS, type Env, type ModuleRegistrar, type Row, type SelectionList, type Vals } from '../orm/schema';
 import { ValidationError } from '../exceptions';
 import { afterSave, companyCurrency, companyOf, idOf, roundTo } from './dist-util';
 
@@ -105,6 +105,38 @@ export function pricelistPrice(env: Env, pricelistId: number | false, productId:
       price += Number(item.price_surcharge) || 0;
       return roundTo(price, 2);
     }
+  }
+}
+
+const FEATURE_REF = 'sandbox.pricelist_feature';
+
+/** Whether the "Pricelists" setting (group product.group_product_pricelist) is on. */
+export function pricelistFeatureOn(env: Env): boolean {
+  return !!env.ref(FEATURE_REF);
+}
+
+/**
+ * Switch the Pricelists setting the way res.config.settings does: on gives every company an active
+ * default pricelist (unarchiving a rule-less one or creating "Default USD pricelist" / "Default");
+ * off archives every active pricelist.
+ */
+export function setPricelistFeature(env: Env, on: boolean): void {
+  const e = env.sudo();
+  const company = companyOf(env);
+  const pricelists = e.withContext({ active_test: false }).model('product.pricelist');
+  if (on) {
+    env.setRef(FEATURE_REF, 'res.company', company);
+    const active = pricelists.search([['active', '=', true], ['company_id', 'in', [company, false]]], { limit: 1 });
+    if (active.length) return;
+    const items = e.model('product.pricelist.item');
+    const ruleless = pricelists.search([['active', '=', false], ['company_id', '=', company]], { order: 'sequence, id' })
+      .find((id) => !items.search([['pricelist_id', '=', id]], { limit: 1 }).length);
+    if (ruleless) pricelists.write([ruleless], { active: true });
+    else pricelists.create({ name: env.version === 17 ? 'Default USD pricelist' : 'Default', sequence: 10, company_id: company });
+  } else {
+    env.setRef(FEATURE_REF, 'res.company', 0);
+    const active = pricelists.search([['active', '=', true]]);
+    if (active.length) pricelists.write(active, { active: false });
   }
 }
 
@@ -244,8 +276,8 @@ export const registerProduct: ModuleRegistrar = (registry, version) => {
       name: { type: 'char', string: 'Pricelist Name', required: true, translate: true },
       active: { type: 'boolean', default: true },
       sequence: { type: 'integer', default: 16 },
-      currency_id: { type: 'many2one', relation: 'res.currency', required: true, default: (env) => companyCurrency(env) },
-      company_id: { type: 'many2one', relation: 'res.company', default: (env) => companyOf(env) },
+      currency_id: { type: 'many2one', relation: 'res.currency', required: true, default: (env: Env) => companyCurrency(env) },
+      company_id: { type: 'many2one', relation: 'res.company', default: (env: Env) => companyOf(env) },
       item_ids: { type: 'one2many', relation: 'product.pricelist.item', inverseName: 'pricelist_id', string: 'Pricelist Rules', copy: true },
       ...(version === 17 ? {
         discount_policy: { type: 'selection' as const, default: 'with_discount',
@@ -294,6 +326,33 @@ export const registerProduct: ModuleRegistrar = (registry, version) => {
       },
     }],
   }));
+
+  registry.extend('res.partner', {
+    fields: {
+      property_product_pricelist: { type: 'many2one', relation: 'product.pricelist', string: 'Pricelist' },
+    },
+  });
+
+  // The settings page, reduced to the options the quote-to-cash flow uses.
+  registry.define(defineModel({
+    name: 'res.config.settings', description: 'Config Settings', transient: true,
+    fields: {
+      company_id: { type: 'many2one', relation: 'res.company', default: (env: Env) => companyOf(env) },
+      group_product_pricelist: { type: 'boolean', string: 'Pricelists', default: (env: Env) => pricelistFeatureOn(env) },
+      group_discount_per_so_line: { type: 'boolean', string: 'Discounts', default: false },
+    },
+    methods: {
+      execute: {
+        kind: 'records', params: [],
+        impl: (env, ids) => {
+          const s0 = env.sudo().model('res.config.settings').row((ids as number[])[0]) as Row;
+          if (!!s0.group_product_pricelist !== pricelistFeatureOn(env)) setPricelistFeature(env, !!s0.group_product_pricelist);
+          return { type: 'ir.actions.client', tag: 'reload' };
+        },
+      },
+    },
+  }));
+  registry.grant('res.config.settings', GROUPS.system, 'rwcu');
 
   for (const m of ['product.template', 'product.product', 'product.category', 'uom.uom', 'product.pricelist', 'product.pricelist.item']) {
     registry.grant(m, GROUPS.user, 'r');

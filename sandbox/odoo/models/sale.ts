@@ -6,7 +6,7 @@
 import { defineModel, GROUPS, type Env, type ModuleRegistrar, type Row, type Vals } from '../orm/schema';
 import { UserError } from '../exceptions';
 import { companyCurrency, companyOf, ctxIds, idOf, idsOf, isZero, roundTo } from './dist-util';
-import { pricelistPrice, productTemplate } from './product';
+import { pricelistFeatureOn, pricelistPrice, productTemplate } from './product';
 import { cancelPickings, confirmPickings, customerLocation, defaultWarehouse, pickingName } from './stock';
 import { computeTaxes, createInvoice, defaultSaleJournal } from './account';
 
@@ -46,6 +46,8 @@ function partnerProperty(env: Env, partnerId: number | false, field: string): nu
 }
 
 export function partnerPricelist(env: Env, partnerId: number | false): number | false {
+  // 19 ignores partner pricelists while the Pricelists setting is off
+  if (env.version === 19 && !pricelistFeatureOn(env)) return false;
   const own = partnerProperty(env, partnerId, 'property_product_pricelist');
   if (own) return own;
   return su(env).withContext({ active_test: true }).model('product.pricelist')
@@ -281,8 +283,8 @@ export function createOrderInvoice(env: Env, orderId: number): number {
 // ---------------------------------------------------------------------------------------------
 
 export const registerSale: ModuleRegistrar = (registry, version) => {
-  const taxField = version === 19 ? 'tax_ids' : 'tax_id';
-  const uomField = version === 19 ? 'product_uom_id' : 'product_uom';
+  const taxField: string = version === 19 ? 'tax_ids' : 'tax_id';
+  const uomField: string = version === 19 ? 'product_uom_id' : 'product_uom';
 
   registry.define(defineModel({
     name: 'sale.order', description: 'Sales Order', order: 'date_order desc, id desc',
@@ -290,9 +292,9 @@ export const registerSale: ModuleRegistrar = (registry, version) => {
       name: { type: 'char', string: 'Order Reference', required: true, default: 'New', sequence: { code: 'sale.order', prefix: 'S', padding: 5 }, index: true },
       partner_id: { type: 'many2one', relation: 'res.partner', string: 'Customer', required: true, index: true },
       partner_invoice_id: { type: 'many2one', relation: 'res.partner', string: 'Invoice Address', required: true,
-        default: (env, vals) => addressOf(env, idOf(vals.partner_id), 'invoice') },
+        default: (env: Env, vals: Vals) => addressOf(env, idOf(vals.partner_id), 'invoice') },
       partner_shipping_id: { type: 'many2one', relation: 'res.partner', string: 'Delivery Address', required: true,
-        default: (env, vals) => addressOf(env, idOf(vals.partner_id), 'delivery') },
+        default: (env: Env, vals: Vals) => addressOf(env, idOf(vals.partner_id), 'delivery') },
       client_order_ref: { type: 'char', string: 'Customer Reference' },
       origin: { type: 'char', string: 'Source Document' },
       reference: { type: 'char', string: 'Payment Ref.' },
@@ -300,18 +302,18 @@ export const registerSale: ModuleRegistrar = (registry, version) => {
       state: { type: 'selection', string: 'Status', readonly: true, default: 'draft', index: true,
         selection: [['draft', 'Quotation'], ['sent', 'Quotation Sent'], ['sale', 'Sales Order'], ['cancel', 'Cancelled']] },
       locked: { type: 'boolean', default: false },
-      date_order: { type: 'datetime', string: 'Order Date', required: true, default: (env) => env.now() },
+      date_order: { type: 'datetime', string: 'Order Date', required: true, default: (env: Env) => env.now() },
       validity_date: { type: 'date', string: 'Expiration' },
       commitment_date: { type: 'datetime', string: 'Delivery Date' },
-      user_id: { type: 'many2one', relation: 'res.users', string: 'Salesperson', default: (env) => env.uid },
-      company_id: { type: 'many2one', relation: 'res.company', required: true, default: (env) => companyOf(env) },
+      user_id: { type: 'many2one', relation: 'res.users', string: 'Salesperson', default: (env: Env) => env.uid },
+      company_id: { type: 'many2one', relation: 'res.company', required: true, default: (env: Env) => companyOf(env) },
       pricelist_id: { type: 'many2one', relation: 'product.pricelist', string: 'Pricelist',
-        default: (env, vals) => partnerPricelist(env, idOf(vals.partner_id)) },
+        default: (env: Env, vals: Vals) => partnerPricelist(env, idOf(vals.partner_id)) },
       currency_id: { type: 'many2one', relation: 'res.currency', string: 'Currency',
-        default: (env, vals) => (vals.pricelist_id ? su(env).model('product.pricelist').row(idOf(vals.pricelist_id) as number)?.currency_id ?? companyCurrency(env) : companyCurrency(env)) },
+        default: (env: Env, vals: Vals) => (vals.pricelist_id ? su(env).model('product.pricelist').row(idOf(vals.pricelist_id) as number)?.currency_id ?? companyCurrency(env) : companyCurrency(env)) },
       payment_term_id: { type: 'many2one', relation: 'account.payment.term', string: 'Payment Terms',
-        default: (env, vals) => partnerProperty(env, idOf(vals.partner_id), 'property_payment_term_id') },
-      warehouse_id: { type: 'many2one', relation: 'stock.warehouse', string: 'Warehouse', required: true, default: (env) => defaultWarehouse(env) },
+        default: (env: Env, vals: Vals) => partnerProperty(env, idOf(vals.partner_id), 'property_payment_term_id') },
+      warehouse_id: { type: 'many2one', relation: 'stock.warehouse', string: 'Warehouse', required: true, default: (env: Env) => defaultWarehouse(env) },
       order_line: { type: 'one2many', relation: 'sale.order.line', inverseName: 'order_id', string: 'Order Lines', copy: true },
       amount_untaxed: { type: 'monetary', string: 'Untaxed Amount', store: true, depends: ['order_line.price_subtotal'],
         compute: (env, rows) => rows.map((o) => roundTo(orderLines(env, o.id).reduce((s, l) => s + (Number(l.price_subtotal) || 0), 0), 2)) },
@@ -375,7 +377,7 @@ export const registerSale: ModuleRegistrar = (registry, version) => {
       product_id: { type: 'many2one', relation: 'product.product', string: 'Product', ondelete: 'restrict', index: true },
       product_template_id: { type: 'many2one', relation: 'product.template', related: 'product_id.product_tmpl_id' },
       name: { type: 'text', string: 'Description', required: true,
-        default: (env, vals) => (vals.product_id ? su(env).model('product.product').displayNames([idOf(vals.product_id) as number])[0] : false) },
+        default: (env: Env, vals: Vals) => (vals.product_id ? su(env).model('product.product').displayNames([idOf(vals.product_id) as number])[0] : false) },
       product_uom_qty: { type: 'float', string: 'Quantity', default: 1.0, digits: [16, 2] },
       [uomField]: { type: 'many2one', relation: 'uom.uom', string: 'Unit',
         default: (env: Env, vals: Vals) => (vals.product_id ? productTemplate(env, idOf(vals.product_id) as number)?.uom_id ?? false : false) },
@@ -436,15 +438,15 @@ export const registerSale: ModuleRegistrar = (registry, version) => {
       advance_payment_method: { type: 'selection', string: 'Create Invoice', required: true, default: 'delivered',
         selection: [['delivered', 'Regular invoice'], ['percentage', 'Down payment (percentage)'], ['fixed', 'Down payment (fixed amount)']] },
       sale_order_ids: { type: 'many2many', relation: 'sale.order',
-        default: (env) => (env.context.active_model === 'sale.order' ? ctxIds(env) : []) },
+        default: (env: Env) => (env.context.active_model === 'sale.order' ? ctxIds(env) : []) },
       count: { type: 'integer', string: 'Order Count', compute: (_env, rows) => rows.map((r) => idsOf(r.sale_order_ids).length) },
       deduct_down_payments: { type: 'boolean', string: 'Deduct down payments', default: true },
       consolidated_billing: { type: 'boolean', string: 'Consolidated Billing', default: true },
       has_down_payments: { type: 'boolean', compute: (_env, rows) => rows.map(() => false) },
       amount: { type: 'float', string: 'Down Payment', default: 0 },
       fixed_amount: { type: 'monetary', string: 'Down Payment Amount (Fixed)', default: 0 },
-      currency_id: { type: 'many2one', relation: 'res.currency', default: (env) => companyCurrency(env) },
-      company_id: { type: 'many2one', relation: 'res.company', default: (env) => companyOf(env) },
+      currency_id: { type: 'many2one', relation: 'res.currency', default: (env: Env) => companyCurrency(env) },
+      company_id: { type: 'many2one', relation: 'res.company', default: (env: Env) => companyOf(env) },
     },
     methods: {
       create_invoices: {
@@ -462,6 +464,14 @@ export const registerSale: ModuleRegistrar = (registry, version) => {
       },
     },
   }));
+
+  registry.extend('res.partner', {
+    fields: {
+      sale_order_ids: { type: 'one2many', relation: 'sale.order', inverseName: 'partner_id', string: 'Sales Order' },
+      sale_order_count: { type: 'integer', string: 'Sale Order Count',
+        compute: (env, rows) => rows.map((r) => su(env).model('sale.order').searchCount([['partner_id', 'child_of', [r.id]]])) },
+    },
+  });
 
   for (const m of ['sale.order', 'sale.order.line']) {
     registry.grant(m, GROUPS.saleSalesman, 'rwcu');

@@ -4,7 +4,7 @@
  * the backorder and return wizards, and the product quantity fields honouring the location/warehouse
  * context per version.
  */
-import { defineModel, GROUPS, type Context, type Env, type ModuleRegistrar, type Row, type SelectionList } from '../orm/schema';
+import { defineModel, GROUPS, type Context, type Env, type ModuleRegistrar, type Row, type SelectionList, type Vals } from '../orm/schema';
 import { UserError } from '../exceptions';
 import { afterSave, companyOf, ctxIds, idOf, idsOf, isZero, roundTo } from './dist-util';
 import { isStorable } from './product';
@@ -442,11 +442,11 @@ export function processPicking(env: Env, pickingId: number, createBackorder: boo
   const picking = pickings.row(pickingId) as Row;
   const todo = movesToProcess(env, pickingId);
   const now = env.now();
-  const rest: Array<{ move: Row; qty: number }> = [];
+  const rest: Array<{ move: Row; qty: number; split: boolean }> = [];
   const touched = new Set<number>();
   for (const { move, done } of todo) {
     const demand = Number(move.product_uom_qty) || 0;
-    if (done < demand - 1e-9) rest.push({ move, qty: roundTo(demand - done, 4) });
+    if (done < demand - 1e-9) rest.push({ move, qty: roundTo(demand - done, 4), split: !isZero(done, 4) });
     if (isZero(done, 4)) {
       releaseDownTo(env, move, 0);
       continue;
@@ -474,8 +474,8 @@ export function processPicking(env: Env, pickingId: number, createBackorder: boo
       scheduled_date: picking.scheduled_date, move_type: picking.move_type, company_id: picking.company_id,
       sale_id: picking.sale_id, backorder_id: pickingId, user_id: picking.user_id, state: 'confirmed',
     });
-    for (const { move, qty } of restMoves) {
-      if (move.state === 'done') {
+    for (const { move, qty, split } of restMoves) {
+      if (split) {
         moves.create({
           name: move.name, product_id: move.product_id, product_uom_qty: qty, product_uom: move.product_uom,
           location_id: move.location_id, location_dest_id: move.location_dest_id, picking_id: backorder,
@@ -491,8 +491,8 @@ export function processPicking(env: Env, pickingId: number, createBackorder: boo
     }
     assignMoves(env, moves.search([['picking_id', '=', backorder]]));
   } else {
-    for (const { move } of restMoves) {
-      if (move.state !== 'done') moves.write([move.id], { state: 'cancel', quantity: 0 });
+    for (const { move, split } of restMoves) {
+      if (!split) moves.write([move.id], { state: 'cancel', quantity: 0 });
     }
   }
   pickings.write([pickingId], { date_done: now, state: 'done', priority: '0' });
@@ -644,7 +644,7 @@ export const registerStock: ModuleRegistrar = (registry, version) => {
       code: { type: 'char', string: 'Short Name', required: true, size: 5 },
       active: { type: 'boolean', default: true },
       sequence: { type: 'integer', default: 10 },
-      company_id: { type: 'many2one', relation: 'res.company', required: true, default: (env) => companyOf(env) },
+      company_id: { type: 'many2one', relation: 'res.company', required: true, default: (env: Env) => companyOf(env) },
       partner_id: { type: 'many2one', relation: 'res.partner', string: 'Address' },
       view_location_id: { type: 'many2one', relation: 'stock.location', string: 'View Location' },
       lot_stock_id: { type: 'many2one', relation: 'stock.location', string: 'Location Stock' },
@@ -669,7 +669,7 @@ export const registerStock: ModuleRegistrar = (registry, version) => {
       sequence_code: { type: 'char', string: 'Sequence Prefix', required: true },
       active: { type: 'boolean', default: true },
       warehouse_id: { type: 'many2one', relation: 'stock.warehouse', ondelete: 'cascade' },
-      company_id: { type: 'many2one', relation: 'res.company', default: (env) => companyOf(env) },
+      company_id: { type: 'many2one', relation: 'res.company', default: (env: Env) => companyOf(env) },
       default_location_src_id: { type: 'many2one', relation: 'stock.location', string: 'Default Source Location' },
       default_location_dest_id: { type: 'many2one', relation: 'stock.location', string: 'Default Destination Location' },
       return_picking_type_id: { type: 'many2one', relation: 'stock.picking.type', string: 'Operation Type for Returns' },
@@ -695,11 +695,11 @@ export const registerStock: ModuleRegistrar = (registry, version) => {
         type: 'float', string: 'Available Quantity',
         compute: (_env, rows) => rows.map((r) => roundTo((Number(r.quantity) || 0) - (Number(r.reserved_quantity) || 0), 4)),
       },
-      in_date: { type: 'datetime', string: 'Incoming Date', default: (env) => env.now() },
+      in_date: { type: 'datetime', string: 'Incoming Date', default: (env: Env) => env.now() },
       inventory_quantity: { type: 'float', string: 'Counted Quantity', default: 0 },
       inventory_quantity_set: {
         type: 'boolean', string: 'Inventory Quantity Set',
-        default: (env, vals) => (version === 19 || env.context.inventory_mode === true) && vals.inventory_quantity !== undefined,
+        default: (env: Env, vals: Vals) => (version === 19 || env.context.inventory_mode === true) && vals.inventory_quantity !== undefined,
       },
       inventory_diff_quantity: {
         type: 'float', string: 'Difference',
@@ -792,7 +792,7 @@ export const registerStock: ModuleRegistrar = (registry, version) => {
       quantity: { type: 'float', default: 0 },
       picked: { type: 'boolean', default: false },
       state: { type: 'selection', selection: MOVE_STATES, default: 'assigned' },
-      date: { type: 'datetime', default: (env) => env.now() },
+      date: { type: 'datetime', default: (env: Env) => env.now() },
       reference: { type: 'char', related: 'move_id.reference' },
       company_id: { type: 'many2one', relation: 'res.company' },
       product_uom_id: { type: 'many2one', relation: 'uom.uom', related: 'move_id.product_uom' },
@@ -802,7 +802,7 @@ export const registerStock: ModuleRegistrar = (registry, version) => {
   registry.define(defineModel({
     name: 'stock.picking', description: 'Transfer', order: 'priority desc, scheduled_date asc, id desc',
     fields: {
-      name: { type: 'char', string: 'Reference', default: (env, vals) => pickingName(env, idOf(vals.picking_type_id)), index: true },
+      name: { type: 'char', string: 'Reference', default: (env: Env, vals: Vals) => pickingName(env, idOf(vals.picking_type_id)), index: true },
       origin: { type: 'char', string: 'Source Document', index: true },
       note: { type: 'html', string: 'Notes' },
       backorder_id: { type: 'many2one', relation: 'stock.picking', string: 'Back Order of', index: true },
@@ -813,19 +813,19 @@ export const registerStock: ModuleRegistrar = (registry, version) => {
       move_type: { type: 'selection', string: 'Shipping Policy', required: true, default: 'direct', selection: [['direct', 'As soon as possible'], ['one', 'When all products are ready']] },
       state: { type: 'selection', string: 'Status', selection: PICKING_STATES, default: 'draft', readonly: true, index: true },
       priority: { type: 'selection', default: '0', selection: [['0', 'Normal'], ['1', 'Urgent']] },
-      scheduled_date: { type: 'datetime', string: 'Scheduled Date', default: (env) => env.now() },
+      scheduled_date: { type: 'datetime', string: 'Scheduled Date', default: (env: Env) => env.now() },
       date_deadline: { type: 'datetime', string: 'Deadline' },
-      date: { type: 'datetime', string: 'Creation Date', default: (env) => env.now() },
+      date: { type: 'datetime', string: 'Creation Date', default: (env: Env) => env.now() },
       date_done: { type: 'datetime', string: 'Date of Transfer', readonly: true },
       location_id: { type: 'many2one', relation: 'stock.location', string: 'Source Location', required: true,
-        default: (env, vals) => (vals.picking_type_id ? su(env).model('stock.picking.type').row(idOf(vals.picking_type_id) as number)?.default_location_src_id ?? false : false) },
+        default: (env: Env, vals: Vals) => (vals.picking_type_id ? su(env).model('stock.picking.type').row(idOf(vals.picking_type_id) as number)?.default_location_src_id ?? false : false) },
       location_dest_id: { type: 'many2one', relation: 'stock.location', string: 'Destination Location', required: true,
-        default: (env, vals) => (vals.picking_type_id ? su(env).model('stock.picking.type').row(idOf(vals.picking_type_id) as number)?.default_location_dest_id ?? false : false) },
+        default: (env: Env, vals: Vals) => (vals.picking_type_id ? su(env).model('stock.picking.type').row(idOf(vals.picking_type_id) as number)?.default_location_dest_id ?? false : false) },
       picking_type_id: { type: 'many2one', relation: 'stock.picking.type', string: 'Operation Type', required: true, index: true },
       picking_type_code: { type: 'selection', selection: [['incoming', 'Receipt'], ['outgoing', 'Delivery'], ['internal', 'Internal Transfer']], related: 'picking_type_id.code' },
       partner_id: { type: 'many2one', relation: 'res.partner', string: 'Contact' },
-      company_id: { type: 'many2one', relation: 'res.company', default: (env) => companyOf(env) },
-      user_id: { type: 'many2one', relation: 'res.users', string: 'Responsible', default: (env) => env.uid },
+      company_id: { type: 'many2one', relation: 'res.company', default: (env: Env) => companyOf(env) },
+      user_id: { type: 'many2one', relation: 'res.users', string: 'Responsible', default: (env: Env) => env.uid },
       move_ids: { type: 'one2many', relation: 'stock.move', inverseName: 'picking_id', string: 'Stock Moves' },
       move_ids_without_package: { type: 'one2many', relation: 'stock.move', inverseName: 'picking_id', string: 'Stock moves not in package' },
       move_line_ids: { type: 'one2many', relation: 'stock.move.line', inverseName: 'picking_id', string: 'Operations' },
@@ -872,10 +872,10 @@ export const registerStock: ModuleRegistrar = (registry, version) => {
   registry.define(defineModel({
     name: 'stock.backorder.confirmation', description: 'Backorder Confirmation', transient: true,
     fields: {
-      pick_ids: { type: 'many2many', relation: 'stock.picking', default: (env) => idsOf(env.context.button_validate_picking_ids) },
+      pick_ids: { type: 'many2many', relation: 'stock.picking', default: (env: Env) => idsOf(env.context.button_validate_picking_ids) },
       show_transfers: { type: 'boolean', default: false },
       backorder_confirmation_line_ids: { type: 'one2many', relation: 'stock.backorder.confirmation.line', inverseName: 'backorder_confirmation_id',
-        default: (env) => idsOf(env.context.button_validate_picking_ids).map((id) => [0, 0, { picking_id: id, to_backorder: true }]) },
+        default: (env: Env) => idsOf(env.context.button_validate_picking_ids).map((id) => [0, 0, { picking_id: id, to_backorder: true }]) },
     },
     methods: {
       process: {
@@ -914,10 +914,10 @@ export const registerStock: ModuleRegistrar = (registry, version) => {
   registry.define(defineModel({
     name: 'stock.return.picking', description: 'Return Picking', transient: true,
     fields: {
-      picking_id: { type: 'many2one', relation: 'stock.picking', default: (env) => returnPickingFromContext(env) },
+      picking_id: { type: 'many2one', relation: 'stock.picking', default: (env: Env) => returnPickingFromContext(env) },
       product_return_moves: {
         type: 'one2many', relation: 'stock.return.picking.line', inverseName: 'wizard_id', string: 'Moves',
-        default: (env, vals) => {
+        default: (env: Env, vals: Vals) => {
           const pid = idOf(vals.picking_id) || returnPickingFromContext(env);
           return pid ? returnLineValues(env, pid).map((v) => [0, 0, v]) : [];
         },

@@ -10,6 +10,7 @@ import { setBuiltinLookup } from './core';
 import type { FieldInfo, ModelInfo } from './registry';
 import { pyRepr } from './pyrepr';
 import { readScalar } from './values';
+import { andDomains } from './domain';
 
 type Impl = MethodDef['impl'];
 
@@ -524,15 +525,8 @@ const readGroup = method({
       specs.forEach((s, i) => (out[s.spec.split(':')[0] === s.spec ? s.spec : s.spec] = groupValueOut(e, s, g.values[i], false)));
       out[lazy && specs.length ? `${specs[0].field.name}_count` : '__count'] = g.rows.length;
       for (const a of aggs) out[a.key] = computeAgg(g, a.key);
-      const extra: unknown[] = [];
-      specs.forEach((s, i) => extra.push(...groupDomain(s, g.values[i])));
-      const full: unknown[] = [];
-      const parts = [...extra];
-      // AND of the group conditions and the original domain
-      const conds = countTerms(extra);
-      for (let i = 1; i < conds; i++) full.push('&');
-      full.push(...parts);
-      out.__domain = domain.length ? ['&', ...full, ...(domain.length > 1 ? normalizedAnd(domain) : domain)] : full;
+      const extra = andDomains(...specs.map((s, i) => groupDomain(s, g.values[i])));
+      out.__domain = andDomains(extra, domain);
       if (lazy && allGroupby.length > 1) out.__context = { group_by: allGroupby.slice(1) };
       if (specs.some((s) => s.granularity)) {
         const range: Record<string, unknown> = {};
@@ -547,27 +541,6 @@ const readGroup = method({
     });
   },
 });
-
-/** Number of top-level expressions in a list of terms/operators (each groupDomain piece is one expression). */
-function countTerms(parts: unknown[]): number {
-  let n = 0;
-  let expected = 0;
-  for (const p of parts) {
-    if (p === '&' || p === '|') expected += 1;
-    else if (p === '!') continue;
-    else if (expected > 0) expected -= 1;
-    else n++;
-  }
-  return n;
-}
-
-function normalizedAnd(domain: unknown[]): unknown[] {
-  // a domain with implicit ANDs is one expression once prefixed by the missing '&'s
-  const terms = countTerms(domain);
-  const out: unknown[] = [];
-  for (let i = 1; i < terms; i++) out.push('&');
-  return [...out, ...domain];
-}
 
 const formattedReadGroup = method({
   kind: 'model',
@@ -603,9 +576,7 @@ const formattedReadGroup = method({
       specs.forEach((s, i) => (out[s.spec] = groupValueOut(e, s, g.values[i], true)));
       for (const a of aggs) out[a.key] = computeAgg(g, a.key);
       if (!('__count' in out)) out.__count = g.rows.length;
-      const extra: unknown[] = [];
-      specs.forEach((s, i) => extra.push(...groupDomain(s, g.values[i])));
-      out.__extra_domain = normalizedAnd(extra);
+      out.__extra_domain = andDomains(...specs.map((s, i) => groupDomain(s, g.values[i])));
       return out;
     });
   },

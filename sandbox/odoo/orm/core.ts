@@ -11,7 +11,7 @@ import type { FieldInfo, ModelInfo, OrderTerm } from './registry';
 import { OrderError, parseOrder, RegistryImpl } from './registry';
 import { Store } from './store';
 import type { DomainHost } from './domain';
-import { compile, idCandidates, indexCandidates, leafFields, parseDomain } from './domain';
+import { andAll, compile, idCandidates, indexCandidates, leafFields, parseDomain } from './domain';
 import { convertComputed, convertIn, emptyStored, formatDatetime, isUnset, readScalar, sameValue } from './values';
 import { pyRepr } from './pyrepr';
 
@@ -434,7 +434,7 @@ export class EnvImpl implements Env {
   }
 
   /** Value of a field for a row in load=null read shape (numbers unset = null). */
-  value(info: ModelInfo, row: Row, f: FieldInfo, batch?: Row[]): unknown {
+  value(info: ModelInfo, row: Row, f: FieldInfo, batch?: Row[] | (() => Row[])): unknown {
     if (f.name === 'id') return row.id;
     if (f.stored) {
       const v = row[f.name];
@@ -452,7 +452,8 @@ export class EnvImpl implements Env {
       cache.set(key, m);
     }
     if (!m.has(row.id)) {
-      const rows = (batch ?? [row]).filter((r) => !m!.has(r.id));
+      const all = typeof batch === 'function' ? batch() : batch ?? [row];
+      const rows = all.filter((r) => !m!.has(r.id));
       if (!rows.some((r) => r.id === row.id)) rows.push(row);
       const vals = f.compute(this.sudoForCompute(), rows);
       rows.forEach((r, i) => m!.set(r.id, convertComputed(f, vals[i])));
@@ -501,21 +502,44 @@ export class EnvImpl implements Env {
   host(): DomainHost {
     const env = this;
     const core = this.core;
+    const infos = new Map<string, ModelInfo>();
+    const infoOf = (m: string): ModelInfo => {
+      let i = infos.get(m);
+      if (!i) {
+        i = core.registry.info(m);
+        infos.set(m, i);
+      }
+      return i;
+    };
+    const tables = new Map<string, Map<number, Row>>();
+    const rowsOf = (m: string): Map<number, Row> => {
+      let t = tables.get(m);
+      if (!t) {
+        t = core.store.table(m).rows;
+        tables.set(m, t);
+      }
+      return t;
+    };
     return {
       version: core.version,
       activeTest: env.activeTest,
-      info: (m) => core.registry.info(m),
-      row: (m, id) => core.store.table(m).rows.get(id),
-      allRows: (m) => core.store.table(m).rows.values(),
+      info: infoOf,
+      row: (m, id) => rowsOf(m).get(id),
+      allRows: (m) => rowsOf(m).values(),
       value: (m, row, f) => {
-        const info = core.registry.info(m);
-        if (!f.stored && f.compute && !f.relatedPath && !(f.name === 'display_name' && f.magic)) {
-          return env.value(info, row, f, [...core.store.table(m).rows.values()]);
+        if (f.stored) {
+          const v = row[f.name];
+          return v === undefined ? emptyStored(f) : v;
+        }
+        const info = infoOf(m);
+        if (f.compute && !f.relatedPath && !(f.name === 'display_name' && f.magic)) {
+          return env.value(info, row, f, () => [...rowsOf(m).values()]);
         }
         return env.value(info, row, f);
       },
+      lookup: (m, field, value) => core.store.lookup(m, field, value),
       x2many: (m, row, f) => {
-        const info = core.registry.info(m);
+        const info = infoOf(m);
         if (f.computed) return (env.value(info, row, f) as number[]) ?? [];
         return core.x2manyIds(info, row, f);
       },
@@ -590,21 +614,6 @@ export function nameDomain(fields: string[], operator: string, value: unknown): 
   for (let i = 1; i < fields.length; i++) out.push(join);
   for (const f of fields) out.push([f, operator, value]);
   return out;
-}
-
-/** A domain as one expression (explicit '&' for its implicit ANDs). */
-export function andAll(domain: unknown[]): unknown[] {
-  let n = 0;
-  let expected = 0;
-  for (const t of domain) {
-    if (t === '&' || t === '|') expected++;
-    else if (t === '!') continue;
-    else if (expected > 0) expected--;
-    else n++;
-  }
-  const out: unknown[] = [];
-  for (let i = 1; i < n; i++) out.push('&');
-  return [...out, ...domain];
 }
 
 function compareScalars(a: unknown, b: unknown): number {

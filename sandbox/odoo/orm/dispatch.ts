@@ -166,7 +166,7 @@ export function executeKw(core: OrmCore, uid: number, model: string, method: str
     if (core.version >= 19 || resolved.def.returnsRecordset) return result.ids.slice();
     throw new PythonError('TypeError', `cannot marshal <class 'odoo.api.${result.model}'> objects`);
   }
-  return plain(result);
+  return resolved.builtin ? (result === undefined ? null : result) : plain(result);
 }
 
 /** JSON-2 semantics: named parameters, ids separate, any recordset -> ids. */
@@ -179,5 +179,6 @@ export function executeJson2(core: OrmCore, uid: number, model: string, method: 
   delete p.context;
   const bound = bindNamed(resolved.def, p);
   const result = run(core, uid, model, method, resolved, resolved.def.kind === 'records' ? ids ?? [] : null, bound, contextOf(context));
+  if (resolved.builtin && !(result instanceof Recordset)) return result === undefined ? null : result;
   return plain(result);
 }

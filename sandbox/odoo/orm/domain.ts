@@ -31,6 +31,8 @@ export interface DomainHost {
   allRows(model: string): Iterable<Row>;
   /** Value of any field (stored or computed) in read shape with load=null; numbers unset = null. */
   value(model: string, row: Row, field: FieldInfo): unknown;
+  /** ids whose stored `field` equals value (index). */
+  lookup(model: string, field: string, value: unknown): ReadonlySet<number>;
   /** one2many / many2many ids (unfiltered). */
   x2many(model: string, row: Row, field: FieldInfo): number[];
   /** ids of `model` matching a domain (applying active_test when asked). */
@@ -335,19 +337,11 @@ function descendants(host: DomainHost, m: ModelInfo, ids: number[]): Set<number>
   const result = new Set(ids.filter((id) => host.row(m.name, id)));
   if (!m.parentName) return result;
   const pf = m.fields.get(m.parentName)!;
-  const children = new Map<number, number[]>();
-  for (const r of host.allRows(m.name)) {
-    const p = host.value(m.name, r, pf);
-    if (typeof p === 'number') {
-      const l = children.get(p) ?? [];
-      l.push(r.id);
-      children.set(p, l);
-    }
-  }
   const stack = [...result];
   while (stack.length) {
     const id = stack.pop()!;
-    for (const c of children.get(id) ?? []) {
+    const children = pf.stored ? host.lookup(m.name, pf.name, id) : childrenScan(host, m, pf, id);
+    for (const c of children) {
       if (!result.has(c)) {
         result.add(c);
         stack.push(c);
@@ -355,6 +349,12 @@ function descendants(host: DomainHost, m: ModelInfo, ids: number[]): Set<number>
     }
   }
   return result;
+}
+
+function childrenScan(host: DomainHost, m: ModelInfo, pf: FieldInfo, id: number): number[] {
+  const out: number[] = [];
+  for (const r of host.allRows(m.name)) if (host.value(m.name, r, pf) === id) out.push(r.id);
+  return out;
 }
 
 function ancestors(host: DomainHost, m: ModelInfo, ids: number[]): Set<number> {
@@ -505,4 +505,38 @@ export function indexCandidates(node: DomainNode, model: ModelInfo): { field: st
     }
   }
   return null;
+}
+
+/** Number of top-level expressions in a domain list (they are implicitly AND-ed). */
+export function topLevelCount(domain: unknown[]): number {
+  let n = 0;
+  let need = 0;
+  for (const t of domain) {
+    if (need === 0) {
+      n++;
+      need = 1;
+    }
+    if (t === '&' || t === '|') need += 1;
+    else if (t === '!') continue;
+    else need -= 1;
+  }
+  return n;
+}
+
+/** A domain as one expression: the implicit ANDs made explicit. */
+export function andAll(domain: unknown[]): unknown[] {
+  const n = topLevelCount(domain);
+  const out: unknown[] = [];
+  for (let i = 1; i < n; i++) out.push('&');
+  return [...out, ...domain];
+}
+
+/** AND of several domains as one expression. */
+export function andDomains(...domains: unknown[][]): unknown[] {
+  const parts = domains.filter((d) => d.length).map(andAll);
+  if (!parts.length) return [];
+  const out: unknown[] = [];
+  for (let i = 1; i < parts.length; i++) out.push('&');
+  for (const p of parts) out.push(...p);
+  return out;
 }

@@ -31,6 +31,11 @@ export interface Row {
   readonly [field: string]: unknown;
 }
 
+/** A field default: a JSON value, or a function of the env and the create vals given so far. */
+export type DefaultValue =
+  | string | number | boolean | null | unknown[] | { [key: string]: unknown }
+  | ((env: Env, vals: Vals) => unknown);
+
 export interface FieldDef {
   type: FieldType;
   /** Label (fields_get 'string'); defaults to the field name humanised like Odoo ("Partner" for partner_id). */
@@ -40,7 +45,7 @@ export interface FieldDef {
   /** Readonly for fields_get; the ORM still lets create/write set it (Odoo does too over RPC). */
   readonly?: boolean;
   /** Default value, or a function of the env and the create vals given so far. */
-  default?: unknown | ((env: Env, vals: Vals) => unknown);
+  default?: DefaultValue;
   /** Comodel for many2one / one2many / many2many. */
   relation?: string;
   /** one2many: the many2one field on the comodel that points back. */

@@ -78,7 +78,7 @@ export type Stage = 'xmlrpc-parse' | 'xmlrpc-marshal' | 'common' | 'object' | 'j
 const PY = '/usr/lib/python3/dist-packages';
 
 function frame(file: string, line: number, fn: string, code: string): string {
-  return `  File "${PY}/${file}", line ${line}, in ${fn}\n    ${code}\n`;
+  return `  File "${file.startsWith('/') ? file : `${PY}/${file}`}", line ${line}, in ${fn}\n    ${code}\n`;
 }
 
 /** A traceback-looking text like Odoo's `traceback.format_exception` output. */
@@ -99,10 +99,10 @@ export function traceback(e: OdooException, stage: Stage, version: OdooVersion):
   }
   if (stage === 'xmlrpc-parse') {
     s += frame(rpcFile, 138, '_xmlrpc', 'params, method = xmlrpc.client.loads(data, use_datetime=True)');
-    s += frame('../../python3.12/xmlrpc/client.py', 1029, 'loads', 'p.feed(data)');
+    s += frame('/usr/lib/python3.12/xmlrpc/client.py', 1029, 'loads', 'p.feed(data)');
   } else if (stage === 'xmlrpc-marshal') {
     s += frame(rpcFile, 140, '_xmlrpc', 'return xmlrpc_return(result)');
-    s += frame('../../python3.12/xmlrpc/client.py', 1127, 'dumps', 'data = m.dumps(params)');
+    s += frame('/usr/lib/python3.12/xmlrpc/client.py', 1127, 'dumps', 'data = m.dumps(params)');
   } else if (stage === 'common' || stage === 'object' || stage === 'jsonrpc') {
     if (stage !== 'jsonrpc') s += frame(rpcFile, 139, '_xmlrpc', 'result = dispatch_rpc(service, method, params)');
     s += frame('odoo/http.py', 377, 'dispatch_rpc', 'return dispatch(method, params)');

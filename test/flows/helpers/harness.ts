@@ -5,10 +5,11 @@
  * driving events and checking the final state.
  */
 import { spawn, type ChildProcess } from 'child_process';
+import crypto from 'crypto';
 import fs from 'fs';
-import net from 'net';
 import os from 'os';
 import path from 'path';
+import { CrmApi, OdooRpc, OdooUser, freePort } from '../../../scripts/demo';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const FLOWS_DIR = path.join(ROOT, 'flows');
@@ -17,129 +18,7 @@ export function flowFile(name: string): string {
   return path.join(FLOWS_DIR, name);
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-/** Poll `probe` until it returns a value other than undefined/false, or fail with the last seen value. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  let lastErr: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      last = v;
-      if (v !== undefined && v !== false) return v as T;
-    } catch (err) {
-      lastErr = err;
-    }
-    if (Date.now() > deadline) {
-      const detail = lastErr ? ` (last error: ${lastErr instanceof Error ? lastErr.message : String(lastErr)})` : ` (last value: ${JSON.stringify(last)})`;
-      throw new Error(`timed out waiting for ${what}${detail}`);
-    }
-    await sleep(everyMs);
-  }
-}
-
-// ---------------------------------------------------------------- Odoo client (JSON-RPC, for assertions)
-
-export class OdooRpc {
-  private uid: number | undefined;
-  constructor(readonly url: string, readonly db = 'demo', readonly login = 'admin', readonly password = 'admin') {}
-
-  private async rpc(service: string, method: string, args: unknown[]): Promise<unknown> {
-    const res = await fetch(`${this.url}/jsonrpc`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'call', params: { service, method, args } }),
-    });
-    const body = (await res.json()) as { result?: unknown; error?: { message: string; data?: { message?: string; name?: string } } };
-    if (body.error) {
-      const err = new Error(`${body.error.data?.name ?? 'odoo'}: ${body.error.data?.message ?? body.error.message}`);
-      (err as Error & { odoo?: unknown }).odoo = body.error;
-      throw err;
-    }
-    return 'result' in body ? body.result : null;
-  }
-
-  async call<T = unknown>(model: string, method: string, args: unknown[] = [], kwargs: Record<string, unknown> = {}): Promise<T> {
-    if (this.uid === undefined) {
-      const uid = await this.rpc('common', 'authenticate', [this.db, this.login, this.password, {}]);
-      if (typeof uid !== 'number') throw new Error(`cannot log in to ${this.url} as ${this.login}`);
-      this.uid = uid;
-    }
-    return (await this.rpc('object', 'execute_kw', [this.db, this.uid, this.password, model, method, args, kwargs])) as T;
-  }
-
-  searchRead<T = Record<string, any>>(model: string, domain: unknown[], fields: string[], kwargs: Record<string, unknown> = {}): Promise<T[]> {
-    return this.call<T[]>(model, 'search_read', [domain], { fields, ...kwargs });
-  }
-
-  async version(): Promise<number> {
-    const v = (await this.rpc('common', 'version', [])) as { server_version_info: unknown[] };
-    return Number(v.server_version_info[0]);
-  }
-}
-
-// ---------------------------------------------------------------- CRM client (HubSpot CRM v3 subset)
-
-export class CrmApi {
-  constructor(readonly url: string, readonly token = process.env.CRM_SANDBOX_TOKEN ?? 'sandbox-token') {}
-
-  async request<T = any>(method: string, p: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${this.url}${p}`, {
-      method,
-      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`CRM ${method} ${p} -> ${res.status} ${text.slice(0, 300)}`);
-    return (text ? JSON.parse(text) : undefined) as T;
-  }
-
-  create(objectType: string, properties: Record<string, unknown>, associations?: unknown[]): Promise<{ id: string; properties: Record<string, any> }> {
-    return this.request('POST', `/crm/v3/objects/${objectType}`, associations ? { properties, associations } : { properties });
-  }
-
-  update(objectType: string, id: string, properties: Record<string, unknown>): Promise<{ id: string; properties: Record<string, any> }> {
-    return this.request('PATCH', `/crm/v3/objects/${objectType}/${id}`, { properties });
-  }
-
-  get(objectType: string, id: string, properties: string[] = [], associations: string[] = []): Promise<{ id: string; properties: Record<string, any>; associations?: Record<string, { results: Array<{ id: string }> }> }> {
-    const q = new URLSearchParams();
-    if (properties.length) q.set('properties', properties.join(','));
-    if (associations.length) q.set('associations', associations.join(','));
-    return this.request('GET', `/crm/v3/objects/${objectType}/${id}?${q.toString()}`);
-  }
-
-  async associate(fromType: string, fromId: string, toType: string, toId: string): Promise<void> {
-    await this.request('PUT', `/crm/v4/objects/${fromType}/${fromId}/associations/default/${toType}/${toId}`);
-  }
-
-  /** Notes associated with a record, oldest first (HubSpot: notes are objects associated to the record). */
-  async notes(objectType: string, id: string): Promise<string[]> {
-    const rec = await this.get(objectType, id, [], ['notes']);
-    const ids = rec.associations?.notes?.results.map((r) => r.id) ?? [];
-    const out: string[] = [];
-    for (const nid of ids) {
-      const note = await this.get('notes', nid, ['hs_note_body', 'hs_timestamp']);
-      out.push(String(note.properties.hs_note_body ?? ''));
-    }
-    return out;
-  }
-}
+export { CrmApi, OdooRpc, OdooUser, freePort, sleep, waitFor } from '../../../scripts/demo';
 
 // ---------------------------------------------------------------- sandboxes (in this process)
 
@@ -149,21 +28,31 @@ export interface Sandboxes {
   odoo: any;
   crm: any;
   odooRpc: OdooRpc;
+  odooUser: OdooUser;
   crmApi: CrmApi;
   close(): Promise<void>;
 }
 
-export async function startSandboxes(opts: { odooVersion?: 17 | 18 | 19 } = {}): Promise<Sandboxes> {
+/**
+ * Both sandboxes on ephemeral ports. The CRM's webhook retries are compressed from HubSpot's hours to
+ * seconds so that a delivery refused while Node-RED is down arrives within the test; its burst limit is
+ * off unless asked for (the flows' own CRM client still applies its rate limit).
+ */
+export async function startSandboxes(opts: { odooVersion?: 17 | 18 | 19; crmRateLimit?: { max: number; intervalMs: number } | false } = {}): Promise<Sandboxes> {
   const { startOdooSandbox } = await import('../../../sandbox/odoo/server');
   const { startCrmSandbox } = await import('../../../sandbox/crm/server');
   const odoo: any = await (startOdooSandbox as any)({ host: '127.0.0.1', port: 0, version: opts.odooVersion ?? 19, quiet: true });
-  const crm: any = await (startCrmSandbox as any)({ host: '127.0.0.1', port: 0, quiet: true });
+  const crm: any = await (startCrmSandbox as any)({
+    host: '127.0.0.1', port: 0, quiet: true, rateLimit: opts.crmRateLimit ?? false,
+    webhooks: { retryDelaysMs: [300, 600, 1000, 1500, 2000, 3000, 3000, 3000, 3000, 3000, 3000, 3000], timeoutMs: 5000, batchDelayMs: 10 },
+  });
   return {
     odooUrl: odoo.url,
     crmUrl: crm.url,
     odoo,
     crm,
     odooRpc: new OdooRpc(odoo.url),
+    odooUser: new OdooUser(new OdooRpc(odoo.url)),
     crmApi: new CrmApi(crm.url),
     async close() {
       await crm.close();
@@ -256,4 +145,31 @@ export async function deployedFlows(nr: NodeRedProcess): Promise<Array<Record<st
 
 export function readFlow(name: string): Array<Record<string, any>> {
   return JSON.parse(fs.readFileSync(flowFile(name), 'utf8'));
+}
+
+/** Re-send a HubSpot webhook exactly as the CRM delivered it once more (same events, same eventIds), signed v3. */
+export async function postSignedWebhook(nr: NodeRedProcess, pathname: string, events: unknown[], secret = process.env.CRM_SANDBOX_SECRET ?? 'sandbox-secret'): Promise<number> {
+  const url = `${nr.url}${pathname}`;
+  const body = JSON.stringify(events);
+  const ts = Date.now();
+  const sig = crypto.createHmac('sha256', secret).update(`POST${url}${body}${ts}`, 'utf8').digest('base64');
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hubspot-request-timestamp': String(ts), 'x-hubspot-signature-v3': sig },
+    body,
+  });
+  await res.text();
+  return res.status;
+}
+
+/** The exceptions a flow recorded (GET /integration/exceptions/<slug>). */
+export async function exceptions(nr: NodeRedProcess, slug: string): Promise<Array<Record<string, any>>> {
+  const res = await fetch(`${nr.url}/integration/exceptions/${slug}`);
+  return (await res.json()) as Array<Record<string, any>>;
+}
+
+/** Wait until the flows subscribed their webhook URLs at the CRM sandbox (they do it at deploy). */
+export async function waitForSubscriptions(sb: Sandboxes, count: number): Promise<void> {
+  const { waitFor } = await import('../../../scripts/demo');
+  await waitFor(`${count} webhook subscription(s)`, async () => (await sb.crmApi.request<unknown[]>('GET', '/sandbox/webhooks', undefined, false)).length >= count || undefined);
 }
