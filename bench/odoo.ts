@@ -1,7 +1,8 @@
 /**
  * npm run bench:odoo — upsert 5,000 customer records into the Odoo sandbox through a real Node-RED
  * runtime (in-process, node-red-node-test-helper; the sandbox runs in the same process):
- *   (a) odoo-write, operation upsert, batches of 500 records per message (one pooled client);
+ *   (a) odoo-write, operation upsert, batches of 500 records per message (one pooled client,
+ *       protocol auto with an API key, so JSON-2 on the Odoo 19 sandbox);
  *   (b) the baseline: one message per record, each logging in again over XML-RPC with a new client
  *       (no keep-alive), then a search and a create/write — what today's Odoo nodes do.
  * Prints records/s for both and the ratio; the last line is the JSON result.
@@ -78,13 +79,14 @@ async function main(): Promise<void> {
     await helper.load(
       [serverNode, writeNode, baselineNode],
       [
-        { id: 'srv', type: 'odoo-server', url: sandbox.url, db: 'demo', protocol: 'xmlrpc', timeout: 30 },
+        // Odoo 19 with an API key: `auto` picks JSON-2.
+        { id: 'srv', type: 'odoo-server', url: sandbox.url, db: 'demo', protocol: 'auto', timeout: 30 },
         { id: 'w', type: 'odoo-write', server: 'srv', operation: 'upsert', model: 'res.partner', matchOn: 'ref', wires: [['wout']] },
         { id: 'wout', type: 'helper' },
         { id: 'b', type: 'bench-baseline-odoo', url: sandbox.url, db: 'demo', username: user.login, password: user.password, wires: [['bout']] },
         { id: 'bout', type: 'helper' },
       ],
-      { srv: { username: user.login, password: user.password } },
+      { srv: { username: user.login, password: user.apiKey } },
     );
     const w = helper.getNode('w');
     const b = helper.getNode('b');

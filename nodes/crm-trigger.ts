@@ -288,14 +288,16 @@ export = function (RED: NodeAPI) {
         if (r.contentType) res.type(r.contentType);
         res.status(r.status).send(r.body ?? '');
       };
-      if ((req as unknown as { _body?: boolean })._body || req.readableEnded) {
+      const pre = req as unknown as { _body?: boolean; __crmRaw?: Buffer; __crmRawError?: Error };
+      if (!pre.__crmRaw && !pre.__crmRawError && (pre._body || req.readableEnded)) {
         node.error('crm-trigger: the request body was consumed by another middleware; cannot check its signature');
         reply(500, 'body unavailable');
         return;
       }
       let raw: Buffer;
       try {
-        raw = await readRaw(req, bodyLimit);
+        if (pre.__crmRawError) throw pre.__crmRawError;
+        raw = pre.__crmRaw ?? await readRaw(req, bodyLimit);
       } catch (e) {
         const big = (e as Error).message === 'too_large';
         node.warn(`crm-trigger: ${big ? `body over ${bodyLimit} bytes` : `reading body failed: ${(e as Error).message}`} from ${req.ip}`);
@@ -340,7 +342,39 @@ export = function (RED: NodeAPI) {
       if (events.length) scheduleDrain();
     }
 
+    /**
+     * With Node-RED's default settings the editor's admin app and the HTTP node app share the root path,
+     * and the admin app parses JSON bodies for every request before httpNode sees it: the exact bytes the
+     * CRM signed would be gone. A small middleware at the front of the admin app keeps the raw body for this
+     * node's path (and marks it read so the admin's parsers skip it).
+     */
+    const adminApp = RED.httpAdmin as unknown as { use: (fn: unknown) => void; _router?: { stack: Array<{ handle?: unknown; name?: string }> } };
+    let captureFn: ((req: Request, res: Response, next: NextFunction) => void) | undefined;
+    function installRawCapture(fullPath: string): void {
+      const settings = RED.settings as unknown as { httpAdminRoot?: string | false; httpNodeRoot?: string | false };
+      const adminRoot = settings.httpAdminRoot === undefined ? '/' : settings.httpAdminRoot;
+      if (adminRoot === false || !adminApp?.use) return;
+      captureFn = (req, _res, next) => {
+        const urlPath = req.originalUrl.split('?')[0].replace(/\/+$/, '') || '/';
+        if (req.method !== 'POST' || urlPath !== fullPath) { next(); return; }
+        const mark = req as unknown as { _body?: boolean; __crmRaw?: Buffer; __crmRawError?: Error };
+        readRaw(req, bodyLimit).then((buf) => { mark.__crmRaw = buf; mark._body = true; next(); }, (err: Error) => { mark.__crmRawError = err; mark._body = true; next(); });
+      };
+      adminApp.use(captureFn);
+      const stack = adminApp._router?.stack;
+      if (stack) {
+        const layer = stack.pop()!;
+        const after = stack.findIndex((l) => l.name === 'expressInit');
+        stack.splice(after + 1, 0, layer);
+      }
+    }
+
     function removeRoute(): void {
+      const adminStack = adminApp?._router?.stack;
+      if (adminStack && captureFn) {
+        const i = adminStack.findIndex((l) => l.handle === captureFn);
+        if (i >= 0) adminStack.splice(i, 1);
+      }
       const router = (RED.httpNode as unknown as { _router?: { stack: Array<{ route?: { path?: string; methods?: Record<string, boolean> }; __crmTrigger?: string }> } })._router;
       if (!router || !routePath) return;
       router.stack = router.stack.filter((layer) => !(layer.route && layer.route.path === routePath && layer.route.methods?.post && (layer.route as unknown as { __crmTrigger?: string }).__crmTrigger === node.id));
@@ -364,6 +398,8 @@ export = function (RED: NodeAPI) {
         const router = (RED.httpNode as unknown as { _router?: { stack: Array<{ route?: Record<string, unknown> }> } })._router;
         const layer = router?.stack[router.stack.length - 1];
         if (layer?.route) layer.route.__crmTrigger = node.id;
+        const nodeRoot = String((RED.settings as unknown as { httpNodeRoot?: string }).httpNodeRoot ?? '/');
+        installRawCapture((nodeRoot.replace(/\/+$/, '') + path).replace(/\/+$/, '') || '/');
         idle(node, `listening ${path}`);
       }
     }

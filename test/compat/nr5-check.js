@@ -91,14 +91,20 @@ async function main() {
     let payload;
     for (let i = 0; i < 100 && payload === undefined; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      const ctx = await api(stack.url, 'GET', '/context/global?store=default').catch(() => ({}));
-      const entry = ctx.default || ctx;
+      const ctx = await api(stack.url, 'GET', '/context/global').catch((e) => ({ apiError: String(e) }));
+      if (process.env.COMPAT_DEBUG) console.error(JSON.stringify(ctx));
+      // One context store: {<store>: {key: {msg, format}}} (the store is "memory" by default).
+      const entry = Object.values(ctx).find((v) => v && typeof v === 'object' && ('compat' in v || 'compatError' in v)) || {};
       if (entry.compatError) throw new Error(`odoo-read failed: ${JSON.stringify(entry.compatError.msg || entry.compatError)}`);
       if (entry.compat) payload = entry.compat.msg !== undefined ? entry.compat.msg : entry.compat;
     }
     if (payload === undefined) throw new Error('odoo-read did not answer within 10 s');
-    result.checks.read = { answer: String(payload).slice(0, 200) };
-    if (!/name/.test(String(payload))) throw new Error(`unexpected odoo-read answer: ${payload}`);
+    let records;
+    try { records = JSON.parse(payload); } catch { records = payload; }
+    result.checks.read = { records: Array.isArray(records) ? records.length : undefined, first: Array.isArray(records) ? records[0] : String(payload).slice(0, 200) };
+    if (!Array.isArray(records) || records.length !== 3 || !records.every((r) => typeof r.id === 'number' && typeof r.name === 'string' && r.name)) {
+      throw new Error(`unexpected odoo-read answer: ${String(payload).slice(0, 300)}`);
+    }
     result.ok = true;
   } finally {
     result.ms = Date.now() - started;

@@ -81,6 +81,7 @@ function tokenize(src: string): Tokens {
   const n = src.length;
   let pos = 0;
   let depth = 0;
+  const stack: string[] = [];
   let sawRoot = false;
   let pendingText: string | null = null;
   let pendingPos = 0;
@@ -142,11 +143,12 @@ function tokenize(src: string): Tokens {
     if (c1 === 47 /* / */) {
       const name = src.slice(lt + 2, gt).trim();
       if (!name) throw expatError('not well-formed (invalid token)', src, lt);
+      if (depth === 0) throw expatError('not well-formed (invalid token)', src, lt);
+      if (stack[depth - 1] !== name) throw expatError('mismatched tag', src, lt);
       kind.push(CLOSE);
       val.push(name);
       posArr.push(lt);
       depth--;
-      if (depth < 0) throw expatError('not well-formed (invalid token)', src, lt);
       pos = gt + 1;
       continue;
     }
@@ -169,7 +171,7 @@ function tokenize(src: string): Tokens {
     kind.push(self ? SELF : OPEN);
     val.push(name);
     posArr.push(lt);
-    if (!self) depth++;
+    if (!self) stack[depth++] = name;
     pos = gt + 1;
   }
   flushText();

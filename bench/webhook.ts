@@ -1,0 +1,141 @@
+/**
+ * bench:webhook — HubSpot-signed webhook events accepted per second by a crm-trigger (signature
+ * checked, event claimed and enqueued in the SQLite state store before the 2xx), with 50 concurrent
+ * senders on loopback, against a plain `http in` -> `http response` flow in the same Node-RED as the
+ * baseline. Node-RED (and the CRM sandbox the trigger fetches records from) run in a child process
+ * started through scripts/stack.ts; the senders run here. Ends with one JSON line.
+ *
+ *   npm run build && npm run bench:webhook   [-- --seconds 5 --concurrency 50]
+ */
+import { spawn } from 'child_process';
+import crypto from 'crypto';
+import fs from 'fs';
+import http from 'http';
+import os from 'os';
+import path from 'path';
+
+const args = process.argv.slice(2);
+const opt = (name: string, def: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : def;
+};
+const SECONDS = opt('seconds', 5);
+const CONCURRENCY = opt('concurrency', 50);
+const SECRET = 'bench-secret';
+const TOKEN = 'bench-token';
+
+const CHILD = `
+const path = require('path');
+(async () => {
+  const root = process.env.BENCH_ROOT;
+  const { startCrmSandbox } = require(path.join(root, 'sandbox', 'crm', 'server'));
+  const { startStack } = require(path.join(root, 'scripts', 'stack'));
+  const crm = await startCrmSandbox({ port: 0, quiet: true, rateLimit: false, token: process.env.CRM_TOKEN, secret: process.env.CRM_WEBHOOK_SECRET });
+  process.env.CRM_URL = crm.url;
+  const stack = await startStack({ port: 0, sandbox: false, userDir: process.env.BENCH_DIR, flows: [process.env.BENCH_FLOWS], quiet: true, logLevel: 'error' });
+  process.send({ url: stack.url, companies: Object.values(crm.seed.companies) });
+  process.on('message', async (m) => {
+    if (m === 'stop') { await stack.stop(); await crm.close(); process.exit(0); }
+  });
+})().catch((e) => { console.error(e); process.exit(1); });
+`;
+
+interface Result { requests: number; errors: number; seconds: number; p50: number; p99: number }
+
+function run(url: string, makeBody: (i: number) => { body: string; headers: Record<string, string> }, seconds: number): Promise<Result> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const target = new URL(url);
+  let requests = 0;
+  let errors = 0;
+  let seq = 0;
+  const lat: number[] = [];
+  const end = Date.now() + seconds * 1000;
+  const one = () => new Promise<void>((resolve) => {
+    const { body, headers } = makeBody(seq++);
+    const t0 = process.hrtime.bigint();
+    const req = http.request({ host: target.hostname, port: target.port, path: target.pathname + target.search, method: 'POST', agent, headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      res.on('end', () => {
+        if (res.statusCode && res.statusCode < 300) requests++;
+        else errors++;
+        lat.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        resolve();
+      });
+    });
+    req.on('error', () => { errors++; resolve(); });
+    req.end(body);
+  });
+  const started = Date.now();
+  const sender = async () => { while (Date.now() < end) await one(); };
+  return Promise.all(Array.from({ length: CONCURRENCY }, sender)).then(() => {
+    agent.destroy();
+    lat.sort((a, b) => a - b);
+    return { requests, errors, seconds: (Date.now() - started) / 1000, p50: lat[Math.floor(lat.length * 0.5)] ?? 0, p99: lat[Math.floor(lat.length * 0.99)] ?? 0 };
+  });
+}
+
+async function main(): Promise<void> {
+  const compiled = __filename.endsWith('.js');
+  const root = path.resolve(__dirname, '..');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-webhook-'));
+  const flowsFile = path.join(dir, 'bench-flows.json');
+  fs.writeFileSync(flowsFile, JSON.stringify([
+    { id: 'bench-tab', type: 'tab', label: 'bench' },
+    { id: 'bench-crm', type: 'crm-server', provider: 'hubspot', url: '${CRM_URL}', rateMax: 0 },
+    { id: 'bench-store', type: 'state-store', backend: 'embedded', path: path.join(dir, 'bench-state.db') },
+    { id: 'bench-trig', z: 'bench-tab', type: 'crm-trigger', crm: 'bench-crm', mode: 'webhook', path: '/bench/hubspot', properties: 'name', store: 'bench-store', wires: [[]] },
+    { id: 'bench-in', z: 'bench-tab', type: 'http in', url: '/bench/plain', method: 'post', wires: [['bench-res']] },
+    { id: 'bench-res', z: 'bench-tab', type: 'http response', statusCode: '204', wires: [] },
+  ]));
+  const child = spawn(process.execPath, compiled ? ['-e', CHILD] : ['--import', 'tsx', '-e', CHILD], {
+    env: { ...process.env, BENCH_ROOT: root, BENCH_DIR: dir, BENCH_FLOWS: flowsFile, CRM_TOKEN: TOKEN, CRM_WEBHOOK_SECRET: SECRET, NODE_RED_LOG_LEVEL: 'error' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ready = await new Promise<{ url: string; companies: string[] }>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as { url: string; companies: string[] }));
+    child.once('exit', (code) => reject(new Error(`Node-RED child exited with ${code}`)));
+  });
+  const base = ready.url.replace('localhost', '127.0.0.1');
+  const hookUrl = `${base}/bench/hubspot`;
+  let eventId = 5_000_000_000;
+  const signed = () => {
+    const now = Date.now();
+    const body = JSON.stringify([{
+      eventId: eventId++, subscriptionId: 1, portalId: 62515, appId: 1160452, occurredAt: now, subscriptionType: 'company.propertyChange',
+      attemptNumber: 0, objectId: Number(ready.companies[eventId % ready.companies.length]), changeSource: 'CRM_UI', propertyName: 'name', propertyValue: `Bench ${eventId}`,
+    }]);
+    const sig = crypto.createHmac('sha256', SECRET).update(`POST${hookUrl}${body}${now}`).digest('base64');
+    return { body, headers: { 'x-hubspot-request-timestamp': String(now), 'x-hubspot-signature-v3': sig } };
+  };
+  const plainBody = () => {
+    const now = Date.now();
+    return { body: JSON.stringify([{ eventId: eventId++, occurredAt: now, subscriptionType: 'company.propertyChange', objectId: 1, propertyName: 'name', propertyValue: 'x' }]), headers: {} };
+  };
+  try {
+    await run(`${base}/bench/plain`, plainBody, 1);
+    await run(hookUrl, signed, 1);
+    const baseline = await run(`${base}/bench/plain`, plainBody, SECONDS);
+    const trig = await run(hookUrl, signed, SECONDS);
+    const value = trig.requests / trig.seconds;
+    const baselineRate = baseline.requests / baseline.seconds;
+    const out = {
+      bench: 'webhook', metric: 'events_per_s', unit: 'events/s',
+      value: Math.round(value), baseline: Math.round(baselineRate), ratio: Math.round((baselineRate / Math.max(value, 1e-9)) * 100) / 100,
+      concurrency: CONCURRENCY, seconds: SECONDS, events_per_request: 1,
+      errors: trig.errors, baseline_errors: baseline.errors,
+      p50_ms: Math.round(trig.p50 * 100) / 100, p99_ms: Math.round(trig.p99 * 100) / 100,
+      baseline_p50_ms: Math.round(baseline.p50 * 100) / 100, baseline_p99_ms: Math.round(baseline.p99 * 100) / 100,
+      target: { min_events_per_s: 2000, max_ratio: 3 },
+    };
+    console.log(JSON.stringify(out));
+  } finally {
+    child.send('stop');
+    await new Promise((r) => child.once('exit', r));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
