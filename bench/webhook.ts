@@ -96,6 +96,8 @@ async function main(): Promise<void> {
     child.once('exit', (code) => reject(new Error(`Node-RED child exited with ${code}`)));
   });
   const base = ready.url.replace('localhost', '127.0.0.1');
+  const note = (line: string) => process.stderr.write(`[bench:webhook] ${line}\n`);
+  note(`Node-RED at ${base}`);
   const hookUrl = `${base}/bench/hubspot`;
   let eventId = 5_000_000_000;
   const signed = () => {
@@ -114,8 +116,11 @@ async function main(): Promise<void> {
   try {
     await run(`${base}/bench/plain`, plainBody, 1);
     await run(hookUrl, signed, 1);
+    note('warm-up done');
     const baseline = await run(`${base}/bench/plain`, plainBody, SECONDS);
+    note(`baseline: ${baseline.requests} requests, ${baseline.errors} errors in ${baseline.seconds} s`);
     const trig = await run(hookUrl, signed, SECONDS);
+    note(`crm-trigger: ${trig.requests} events, ${trig.errors} errors in ${trig.seconds} s`);
     const value = trig.requests / trig.seconds;
     const baselineRate = baseline.requests / baseline.seconds;
     const out = {

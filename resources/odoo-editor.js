@@ -443,7 +443,7 @@
     if (typeof ref === 'function') return ref();
     if (typeof ref === 'string') {
       var el = $(ref);
-      return el.length ? el.val() : ref;
+      return el.length ? getValue(el) : ref;
     }
     return ref;
   }
@@ -519,8 +519,7 @@
     var h = anchor.data('odoo-hint');
     if (!h) {
       h = $('<div class="odoo-ed-hint"></div>').addClass(cls || '');
-      var after = anchor.closest('.red-ui-typedInput-container');
-      (after.length ? after : anchor).after(h);
+      anchorOf(anchor).after(h);
       anchor.data('odoo-hint', h);
     }
     return h;
@@ -534,9 +533,7 @@
 
   function markInput(input, bad, title) {
     input.toggleClass('input-error', !!bad).toggleClass('odoo-ed-invalid', !!bad);
-    var tc = input.closest('.red-ui-typedInput-container');
-    if (!tc.length) tc = input.prev('.red-ui-typedInput-container');
-    if (!tc.length && input.next().hasClass('red-ui-typedInput-container')) tc = input.next();
+    var tc = typedContainer(input);
     tc.toggleClass('input-error', !!bad).toggleClass('odoo-ed-invalid', !!bad);
     if (bad) input.attr('title', title || ''); else input.removeAttr('title');
   }
@@ -547,12 +544,29 @@
     return map;
   }
 
-  /** Whether the input has been turned into a TypedInput (the input stays the visible text box). */
-  function isTyped(input) {
-    return input.closest('.red-ui-typedInput-container').length > 0 && typeof input.typedInput === 'function';
+  /*
+   * A TypedInput hides the original input (type=hidden) and puts a new visible text box in a container
+   * right after it; the original is kept in sync on change/keyup. Widgets listen to and position on the
+   * visible box, and read/write values through the TypedInput API.
+   */
+  function typedContainer(input) {
+    var c = input.next('.red-ui-typedInput-container');
+    return c.length ? c : input.closest('.red-ui-typedInput-container');
   }
+  function isTyped(input) { return typedContainer(input).length > 0 && typeof input.typedInput === 'function'; }
   function typedType(input) { return isTyped(input) ? input.typedInput('type') : undefined; }
-  function visibleInput(input) { return input; }
+  function visibleInput(input) {
+    if (!isTyped(input)) return input;
+    var v = typedContainer(input).find('input.red-ui-typedInput-input').first();
+    return v.length ? v : input;
+  }
+  function getValue(input) { return isTyped(input) ? visibleInput(input).val() : input.val(); }
+  function setValue(input, v) {
+    if (isTyped(input)) input.typedInput('value', v); else input.val(v);
+    input.trigger('change');
+  }
+  /** The element after which helper rows go: the TypedInput container, or the input. */
+  function anchorOf(input) { var c = typedContainer(input); return c.length ? c : input; }
 
   /* ------------------------------------------------------------------------------------------ */
   /* Dropdown list under an input                                                               */
@@ -627,15 +641,16 @@
    */
   lib.modelPicker = function (inputRef, opts) {
     opts = opts || {};
-    var input = visibleInput($(inputRef));
+    var field = $(inputRef);
+    var input = visibleInput(field);
     var serverRef = opts.server || '#node-input-server';
     input.addClass('odoo-ed-model-input').attr('autocomplete', 'off');
     var h = hint(input);
     var models = null;
     var loadedFor = null;
     function describe() {
-      var v = input.val();
-      var t = typedType(input);
+      var v = getValue(field);
+      var t = typedType(field);
       if (!models || !v || (t && t !== 'str')) return setHint(h, '');
       var m = models.find(function (x) { return x.model === v; });
       if (m) setHint(h, m.name, 'ok');
@@ -643,7 +658,7 @@
       else setHint(h, "'" + v + "' is not a model of this Odoo", 'warning');
     }
     var menu = dropdown(input, function (value) {
-      input.val(value).trigger('change');
+      setValue(field, value);
       describe();
       if (opts.onChange) opts.onChange(value);
     });
@@ -668,7 +683,7 @@
       });
     }
     function show() {
-      var t = typedType(input);
+      var t = typedType(field);
       if (t && t !== 'str') { menu.hide(); return; }
       load().then(function (list) {
         if (!list || !input.is(':focus')) return;
@@ -685,7 +700,7 @@
       });
     }
     input.on('focus.odoo-ed input.odoo-ed', show);
-    input.on('change.odoo-ed', function () { describe(); if (opts.onChange) opts.onChange(input.val()); });
+    field.on('change.odoo-ed', function () { describe(); if (opts.onChange) opts.onChange(getValue(field)); });
     $(typeof serverRef === 'string' ? serverRef : []).on('change.odoo-ed', function () { models = null; load(); });
     load();
     return { reload: function () { return load(true); }, models: function () { return models; }, input: input };
@@ -708,9 +723,7 @@
   }
 
   function writeNames(input, names, asJson) {
-    var text = asJson ? JSON.stringify(names) : names.join(',');
-    if (isTyped(input)) input.typedInput('value', text); else input.val(text);
-    input.trigger('change');
+    setValue(input, asJson ? JSON.stringify(names) : names.join(','));
   }
 
   /**
@@ -720,13 +733,12 @@
    */
   lib.fieldPicker = function (inputRef, opts) {
     opts = opts || {};
-    var input = visibleInput($(inputRef));
+    var input = $(inputRef);
     var serverRef = opts.server || '#node-input-server';
     var modelRef = opts.model || '#node-input-model';
     var multiple = opts.multiple !== false;
     var button = $('<button type="button" class="red-ui-button odoo-ed-pick-btn" title="Pick fields from Odoo"><i class="fa fa-list-ul"></i></button>');
-    var anchor = input.closest('.red-ui-typedInput-container');
-    (anchor.length ? anchor : input).after(button);
+    anchorOf(input).after(button);
     var panel = $('<div class="odoo-ed-panel odoo-ed-field-panel"></div>').hide();
     button.after(panel);
     var search = $('<input type="text" class="odoo-ed-panel-search" placeholder="Search fields by name, label or type">').appendTo(panel);
@@ -738,7 +750,7 @@
       list.empty();
       if (!fields) return;
       var q = String(search.val() || '').trim().toLowerCase();
-      var chosen = readNames(input.val());
+      var chosen = readNames(getValue(input));
       var rows = fields.filter(function (f) {
         return !q || f.name.toLowerCase().indexOf(q) !== -1 || f.string.toLowerCase().indexOf(q) !== -1 || f.type.indexOf(q) === 0;
       });
@@ -751,8 +763,8 @@
         row.append($('<span class="odoo-ed-badge"></span>').text(f.type + (f.relation ? ' → ' + f.relation : '')));
         if (f.required) row.append($('<span class="odoo-ed-required" title="required">required</span>'));
         box.on('change', function () {
-          var names = readNames(input.val());
-          var asJson = typedType(input) === 'json' || String(input.val() || '').trim().charAt(0) === '[';
+          var names = readNames(getValue(input));
+          var asJson = typedType(input) === 'json' || String(getValue(input) || '').trim().charAt(0) === '[';
           if (!multiple) {
             writeNames(input, [f.name], false);
             panel.hide();
@@ -819,7 +831,7 @@
       if (!typeRef) return isTyped(input) ? input.typedInput('type') : 'json';
       return resolve(typeRef);
     }
-    function text() { return isTyped(input) ? input.typedInput('value') : input.val(); }
+    function text() { return getValue(input); }
     function fillOps() {
       var f = fields && fields[fieldSel.val()];
       opSel.empty();
@@ -870,14 +882,14 @@
       if (!list) { setHint(h, 'Fix the domain before adding to it', 'error'); return; }
       list.push([name, opSel.val(), value]);
       var out = '[' + list.map(function (x) { return JSON.stringify(x); }).join(', ') + ']';
-      if (isTyped(input)) input.typedInput('value', out); else input.val(out);
-      input.trigger('change');
+      setValue(input, out);
       valueIn.val('');
       check();
     });
     var timer = null;
     function later() { clearTimeout(timer); timer = setTimeout(check, 120); }
     input.on('change.odoo-ed keyup.odoo-ed input.odoo-ed', later);
+    if (isTyped(input)) visibleInput(input).on('input.odoo-ed keyup.odoo-ed', later);
     if (typeof typeRef === 'string') $(typeRef).on('change.odoo-ed', later);
     $(typeof modelRef === 'string' ? modelRef : []).on('change.odoo-ed', loadFields);
     $(typeof serverRef === 'string' ? serverRef : []).on('change.odoo-ed', loadFields);

@@ -14,6 +14,7 @@ import { fieldDescription } from './orm/builtins';
 import { formatDatetime } from './orm/values';
 import { registerModels as registerBase, seedBase } from './models/base';
 import { DISTRIBUTION_MODULES } from './models/distribution';
+import { seedDemo } from './seed';
 
 export type SeedFn = (db: SandboxDb) => void;
 
@@ -228,20 +229,6 @@ function safeEqual(a: string, b: string): boolean {
   return ba.length === bb.length && crypto.timingSafeEqual(ba, bb);
 }
 
-type DemoSeed = (db: SandboxDb) => void;
-
-/** The distribution demo seed (sandbox/odoo/seed.ts) when that module exists. */
-function distributionSeed(): DemoSeed | null {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const mod = require('./seed') as { seedDemo?: DemoSeed; seed?: DemoSeed; default?: DemoSeed };
-    return mod.seedDemo ?? mod.seed ?? mod.default ?? null;
-  } catch (e) {
-    if ((e as { code?: string }).code === 'MODULE_NOT_FOUND' && /['"/]seed['"]?/.test(String((e as Error).message))) return null;
-    throw e;
-  }
-}
-
 export function createDatabase(opts: CreateDatabaseOptions): SandboxDb {
   const version = opts.version;
   if (version !== 17 && version !== 18 && version !== 19) throw new Error(`unsupported Odoo version ${String(version)}`);
@@ -254,7 +241,7 @@ export function createDatabase(opts: CreateDatabaseOptions): SandboxDb {
       const ids = seedBase(env);
       db.setCredentials(ids.admin, 'admin');
       db.setCredentials(ids.integration, 'integration');
-      const seed = typeof opts.seed === 'function' ? opts.seed : opts.seed === false ? null : distributionSeed();
+      const seed = typeof opts.seed === 'function' ? opts.seed : opts.seed === false ? null : seedDemo;
       if (seed) seed(db);
     });
   }

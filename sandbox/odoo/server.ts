@@ -273,7 +273,14 @@ export async function startOdooSandbox(opts: OdooSandboxOptions = {}): Promise<O
     },
     faults,
     reset() {
+      const previous = database.users();
       database = create({ version });
+      // Keep the passwords and API keys printed at start valid across a reset.
+      const withCreds = database as SandboxDatabase & { setCredentials?: (uid: number, password: string, apiKey: string) => unknown };
+      if (typeof withCreds.setCredentials === 'function') {
+        const uids = new Set(database.users().map((u) => u.uid));
+        for (const u of previous) if (uids.has(u.uid)) withCreds.setCredentials(u.uid, u.password, u.apiKey);
+      }
       ctx.db = database;
       sandbox.users = database.users();
     },

@@ -19,6 +19,11 @@ const SECRETS = ['sandbox-token', 'sandbox-secret', 'integration-test-key-123'];
 
 declare const RED: any; // the editor's global, inside page.evaluate
 
+/** The text box a person types in: a TypedInput hides the original input and shows its own after it. */
+function typed(id: string): string {
+  return `#${id} + .red-ui-typedInput-container input.red-ui-typedInput-input`;
+}
+
 describe('editor: the package in a real browser', function () {
   this.timeout(120000);
   let stack: RunningStack;
@@ -132,7 +137,8 @@ describe('editor: the package in a real browser', function () {
     await openDialog(readId);
     await screenshot(page, 'dialog-odoo-read-new');
     assert.strictEqual(await page.locator('#node-input-server').inputValue(), '_ADD_');
-    await page.click('#node-input-lookup-server');
+    // Node-RED 4.1+: '+' next to the config select; 3.x/4.0: the pencil "lookup" button.
+    await page.locator('#node-input-btn-server-add, #node-input-lookup-server').first().click();
     await page.locator('#node-config-input-url').waitFor({ state: 'visible' });
     await page.fill('#node-config-input-name', 'Sandbox Odoo');
     await page.fill('#node-config-input-url', stack.odooUrl);
@@ -161,7 +167,7 @@ describe('editor: the package in a real browser', function () {
   });
 
   it('picks a model and fields from the live pickers (before the server is deployed)', async () => {
-    const model = page.locator('#node-input-model');
+    const model = page.locator(typed('node-input-model'));
     await model.fill('');
     await model.pressSequentially('partn');
     const item = page.locator('.odoo-ed-menu:visible .odoo-ed-item[data-value="res.partner"]');
@@ -171,6 +177,7 @@ describe('editor: the package in a real browser', function () {
     await screenshot(page, 'dialog-odoo-read-model-picker');
     await item.click();
     assert.strictEqual(await model.inputValue(), 'res.partner');
+    assert.strictEqual(await page.locator('#node-input-model').inputValue(), 'res.partner');
     await page.locator('.odoo-ed-hint.odoo-ed-ok').first().waitFor({ state: 'visible' });
 
     await page.locator('.odoo-ed-pick-btn').first().click();
@@ -189,9 +196,9 @@ describe('editor: the package in a real browser', function () {
   });
 
   it('rejects an invalid domain (marked red, with the reason) and accepts a valid one', async () => {
-    const domain = page.locator('#node-input-domain');
+    const domain = page.locator(typed('node-input-domain'));
     const msg = page.locator('.odoo-ed-domain-msg');
-    const container = page.locator('#node-input-domain').locator('xpath=ancestor::div[contains(@class,"red-ui-typedInput-container")]');
+    const container = page.locator('#node-input-domain + .red-ui-typedInput-container');
     await domain.fill('[["is_company", "=", true]');
     await page.waitForFunction(() => /Not valid JSON/.test(document.querySelector('.odoo-ed-domain-msg')?.textContent ?? ''));
     assert.match((await container.getAttribute('class')) ?? '', /input-error/);
@@ -207,12 +214,12 @@ describe('editor: the package in a real browser', function () {
     assert.strictEqual(await page.evaluate((id) => RED.nodes.node(id).valid, readId), false);
     await openDialog(readId);
     // The condition builder appends a checked condition.
-    await page.locator('#node-input-domain').fill('[]');
+    await page.locator(typed('node-input-domain')).fill('[]');
     await page.selectOption('.odoo-ed-cond-field', 'is_company');
     await page.selectOption('.odoo-ed-cond-op', '=');
     await page.fill('.odoo-ed-cond-value', 'true');
     await page.click('.odoo-ed-cond-add');
-    assert.deepStrictEqual(JSON.parse(await domain.inputValue()), [['is_company', '=', true]]);
+    assert.deepStrictEqual(JSON.parse(await page.locator('#node-input-domain').inputValue()), [['is_company', '=', true]]);
     await page.waitForFunction(() => /Valid domain: 1 condition, fields checked/.test(document.querySelector('.odoo-ed-domain-msg')?.textContent ?? ''));
     assert.doesNotMatch((await container.getAttribute('class')) ?? '', /input-error/);
     await page.fill('#node-input-limit', '3');

@@ -63,7 +63,7 @@ for (const backend of ['embedded', 'redis'] as const) {
     const load = (extra?: Record<string, unknown>) => helper.load([retryNode, stateStoreNode, catchNode, functionNode], flow(extra));
     function collect(id: string): any[] {
       const out: any[] = [];
-      (helper.getNode(id) as AnyNode).on('input', (m) => out.push(m));
+      (helper.getNode(id) as unknown as AnyNode).on('input', (m) => out.push(m));
       return out;
     }
 
@@ -71,7 +71,7 @@ for (const backend of ['embedded', 'redis'] as const) {
       await load();
       const ok = collect('ok');
       const dead = collect('dead');
-      const r = helper.getNode('r') as AnyNode;
+      const r = helper.getNode('r') as unknown as AnyNode;
       r.receive({ payload: { id: 'a', fail: [NET, BUSY] } });
       r.receive({ payload: { id: 'b', fail: [] } });
       await waitFor('both delivered', () => ok.length === 2);
@@ -92,7 +92,7 @@ for (const backend of ['embedded', 'redis'] as const) {
       await load();
       const ok = collect('ok');
       const dead = collect('dead');
-      const r = helper.getNode('r') as AnyNode;
+      const r = helper.getNode('r') as unknown as AnyNode;
       r.receive({ payload: { id: 'p', fail: [INVALID] } });
       await waitFor('dead letter', () => dead.length === 1);
       assert.strictEqual(ok.length, 0);
@@ -111,7 +111,7 @@ for (const backend of ['embedded', 'redis'] as const) {
     it('exhausted retries are dead letters with the whole history', async () => {
       await load({ maxAttempts: 3 });
       const dead = collect('dead');
-      (helper.getNode('r') as AnyNode).receive({ payload: { id: 'x', fail: [NET, NET, NET, NET] } });
+      (helper.getNode('r') as unknown as AnyNode).receive({ payload: { id: 'x', fail: [NET, NET, NET, NET] } });
       await waitFor('dead letter', () => dead.length === 1);
       assert.strictEqual(dead[0].retry.attempts, 3);
       assert.match(dead[0].retry.reason, /Max\. retries \(3 attempts\) reached: network error ECONNREFUSED/);
@@ -122,7 +122,7 @@ for (const backend of ['embedded', 'redis'] as const) {
       await load({ maxAttempts: 1 });
       const ok = collect('ok');
       const dead = collect('dead');
-      const r = helper.getNode('r') as AnyNode;
+      const r = helper.getNode('r') as unknown as AnyNode;
       // maxAttempts 1: the first failure is final. The replayed attempt succeeds (fail list exhausted).
       r.receive({ payload: { id: 'k1', fail: [NET] } });
       r.receive({ payload: { id: 'k2', fail: [INVALID] } });
@@ -151,7 +151,7 @@ for (const backend of ['embedded', 'redis'] as const) {
 
     it('scheduled retries survive a redeploy (new node instance, same store)', async () => {
       await load({ redeliveryDelay: 400, maximumRedeliveryDelay: 400 });
-      const r = helper.getNode('r') as AnyNode;
+      const r = helper.getNode('r') as unknown as AnyNode;
       for (let i = 0; i < 5; i++) r.receive({ payload: { id: `s${i}`, fail: [NET] } });
       await waitFor('5 scheduled', async () => (await r.pendingCount()) === 5);
       await helper.unload();

@@ -8,8 +8,9 @@
  */
 import { defineModel, GROUPS, type Env, type ModuleRegistrar, type Row, type SelectionList, type Vals } from '../orm/schema';
 import { UserError } from '../exceptions';
-import { addDays, companyCurrency, companyOf, idOf, idsOf, isZero, roundTo } from './dist-util';
+import { addDays, afterSave, companyCurrency, companyOf, idOf, idsOf, isZero, roundTo } from './dist-util';
 import { productTemplate } from './product';
+import { ordersOfInvoices, refreshOrderStatus } from './sale';
 
 function su(env: Env): Env {
   return env.sudo().withContext({ active_test: false });
@@ -87,7 +88,9 @@ function dueDate(env: Env, termId: number | false, date: string): string {
 
 /** Create a draft customer invoice or credit note (lines as [0, 0, vals] commands). */
 export function createInvoice(env: Env, vals: Vals): number {
-  return su(env).model('account.move').create(vals);
+  const id = su(env).model('account.move').create(vals);
+  refreshOrderStatus(env, ordersOfInvoices(env, [id]));
+  return id;
 }
 
 function commercialPartner(env: Env, partnerId: number | false): number | false {
@@ -142,6 +145,7 @@ function postMoves(env: Env, ids: number[]): false {
     }
     moves.write([m.id], vals);
   }
+  refreshOrderStatus(env, ordersOfInvoices(env, ids));
   return false;
 }
 
@@ -163,8 +167,19 @@ function checkPayable(env: Env, moveIds: number[]): Row[] {
   return open;
 }
 
+/** Write the open amount and payment state of invoices whose payments changed. */
+export function refreshPaymentState(env: Env, moveIds: number[]): void {
+  const moves = su(env).model('account.move');
+  for (const m of moves.rows([...new Set(moveIds)])) {
+    const residual = moveResidual(env, m);
+    const state = paymentState(env, m);
+    if (m.amount_residual !== residual || m.payment_state !== state) moves.write([m.id], { amount_residual: residual, payment_state: state });
+  }
+}
+
 /** After payments change: on 18/19 the payments of a fully paid invoice move from in_process to paid. */
 function syncPaymentStates(env: Env, moveIds: number[]): void {
+  refreshPaymentState(env, moveIds);
   if (env.version === 17) return;
   const pays = su(env).model('account.payment');
   const moves = su(env).model('account.move');
@@ -295,7 +310,7 @@ export const registerAccount: ModuleRegistrar = (registry, version) => {
   const reversalField: string = version === 17 ? 'reversal_move_id' : 'reversal_move_ids';
 
   registry.define(defineModel({
-    name: 'account.move', description: 'Journal Entry', order: 'date desc, name desc, invoice_date desc, id desc',
+    name: 'account.move', description: 'Journal Entry', order: 'date desc, name desc, invoice_date desc, id desc', recNamesSearch: ['name', 'partner_id.name', 'ref'],
     fields: {
       name: { type: 'char', string: 'Number', default: version === 17 ? '/' : false, index: true, copy: false },
       move_type: { type: 'selection', string: 'Type', required: true, default: 'entry', selection: moveTypes, index: true },
@@ -329,14 +344,27 @@ export const registerAccount: ModuleRegistrar = (registry, version) => {
         compute: (env, rows) => rows.map((r) => roundTo(moveLines(env, r.id).reduce((s, l) => s + (Number(l.price_total) || 0), 0), 2)) },
       amount_total_signed: { type: 'monetary', string: 'Total Signed',
         compute: (_env, rows) => rows.map((r) => ((r.move_type === 'out_refund' || r.move_type === 'in_invoice') ? -1 : 1) * (Number(r.amount_total) || 0)) },
-      amount_residual: { type: 'monetary', string: 'Amount Due', compute: (env, rows) => rows.map((r) => moveResidual(env, r)) },
+      // stored in Odoo (so a payment bumps the invoice's write_date): recomputed on total/state changes and
+      // written by refreshPaymentState() when payments change
+      amount_residual: { type: 'monetary', string: 'Amount Due', store: true, depends: ['amount_total', 'state'],
+        compute: (env, rows) => rows.map((r) => moveResidual(env, r)) },
       amount_residual_signed: { type: 'monetary', string: 'Amount Due Signed',
         compute: (env, rows) => rows.map((r) => ((r.move_type === 'out_refund' || r.move_type === 'in_invoice') ? -1 : 1) * moveResidual(env, r)) },
-      payment_state: { type: 'selection', string: 'Payment Status', selection: paymentStates, compute: (env, rows) => rows.map((r) => paymentState(env, r)) },
+      payment_state: { type: 'selection', string: 'Payment Status', selection: paymentStates, store: true, depends: ['amount_total', 'state'],
+        compute: (env, rows) => rows.map((r) => paymentState(env, r)) },
       reversed_entry_id: { type: 'many2one', relation: 'account.move', string: 'Reversal of', index: true },
       [reversalField]: { type: 'one2many', relation: 'account.move', inverseName: 'reversed_entry_id', string: 'Reversal Move' },
       invoice_payments_count: { type: 'integer', compute: (env, rows) => rows.map((r) => paymentsOf(env, r.id).length) },
     },
+    // Odoo's _get_move_display_name
+    displayName: (_env, rows) => rows.map((r) => {
+      const draft: Record<string, string> = {
+        out_invoice: 'Draft Invoice', out_refund: 'Draft Credit Note', in_invoice: 'Draft Bill', in_refund: 'Draft Vendor Credit Note',
+        out_receipt: 'Draft Sales Receipt', in_receipt: 'Draft Purchase Receipt', entry: 'Draft Entry',
+      };
+      const prefix = r.state === 'draft' ? `${draft[String(r.move_type)] ?? 'Draft Entry'} ` : '';
+      return `${prefix}${!r.name || r.name === '/' ? `(* ${r.id})` : r.name}`;
+    }),
     methods: {
       action_post: { kind: 'records', params: [], checkAccess: 'write', impl: (env, ids) => postMoves(env, ids as number[]) },
       button_draft: {
@@ -347,6 +375,7 @@ export const registerAccount: ModuleRegistrar = (registry, version) => {
             if (paymentsOf(env, m.id).length) throw new UserError('You cannot reset to draft an entry having a payment registered; cancel the payment first.');
           }
           env.model('account.move').write(ids as number[], { state: 'draft' });
+          refreshOrderStatus(env, ordersOfInvoices(env, ids as number[]));
           return null;
         },
       },
@@ -355,6 +384,7 @@ export const registerAccount: ModuleRegistrar = (registry, version) => {
         impl: (env, ids) => {
           if (su(env).model('account.move').rows(ids as number[]).some((m) => m.state === 'posted')) throw new UserError('Only draft journal entries can be cancelled.');
           env.model('account.move').write(ids as number[], { state: 'cancel' });
+          refreshOrderStatus(env, ordersOfInvoices(env, ids as number[]));
           return null;
         },
       },
@@ -406,7 +436,10 @@ export const registerAccount: ModuleRegistrar = (registry, version) => {
       journal_id: { type: 'many2one', relation: 'account.journal', related: 'move_id.journal_id' },
       sale_line_ids: { type: 'many2many', relation: 'sale.order.line', string: 'Sales Order Lines', copy: false },
     },
-    constraints: [{
+    constraints: [afterSave(['quantity', 'sale_line_ids'], (env, ids) => {
+      const moveIds = su(env).model('account.move.line').rows(ids).map((l) => idOf(l.move_id) as number);
+      refreshOrderStatus(env, ordersOfInvoices(env, moveIds));
+    }), {
       fields: ['quantity', 'price_unit', 'discount', 'tax_ids', 'product_id'],
       check: (env, ids) => {
         const moves = su(env).model('account.move');
@@ -471,7 +504,9 @@ export const registerAccount: ModuleRegistrar = (registry, version) => {
       action_cancel: {
         kind: 'records', params: [], checkAccess: 'write',
         impl: (env, ids) => {
-          su(env).model('account.payment').write(ids as number[], { state: version === 17 ? 'cancel' : 'canceled' });
+          const pays = su(env).model('account.payment');
+          pays.write(ids as number[], { state: version === 17 ? 'cancel' : 'canceled' });
+          refreshPaymentState(env, pays.rows(ids as number[]).flatMap((p) => idsOf(p.reconciled_invoice_ids)));
           return null;
         },
       },

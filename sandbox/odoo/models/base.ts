@@ -100,8 +100,8 @@ export const registerModels: ModuleRegistrar = (registry, version) => {
     name: 'res.partner',
     description: 'Contact',
     order: 'complete_name ASC, id DESC',
-    recName: 'complete_name',
     recNamesSearch: ['complete_name', 'email', 'ref', 'vat'],
+    displayName: (_env, rows) => rows.map((r) => (r.complete_name as string) || ''),
     fields: {
       name: { type: 'char', index: true },
       complete_name: {

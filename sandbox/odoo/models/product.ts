@@ -218,7 +218,7 @@ export const registerProduct: ModuleRegistrar = (registry, version) => {
   };
 
   registry.define(defineModel({
-    name: 'product.template', description: 'Product', order: 'name, id',
+    name: 'product.template', description: 'Product', order: 'name, id', recNamesSearch: ['name', 'default_code'],
     fields: {
       ...templateFields,
       product_variant_ids: { type: 'one2many', relation: 'product.product', inverseName: 'product_tmpl_id', string: 'Products' },
@@ -245,7 +245,7 @@ export const registerProduct: ModuleRegistrar = (registry, version) => {
   }));
 
   registry.define(defineModel({
-    name: 'product.product', description: 'Product Variant', order: 'default_code, name, id',
+    name: 'product.product', description: 'Product Variant', order: 'default_code, name, id', recNamesSearch: ['name', 'default_code', 'barcode'],
     inherits: { 'product.template': 'product_tmpl_id' },
     fields: {
       product_tmpl_id: { type: 'many2one', relation: 'product.template', string: 'Product Template', required: true, ondelete: 'cascade', index: true },

@@ -5,7 +5,7 @@
  */
 import { defineModel, GROUPS, type Env, type ModuleRegistrar, type Row, type Vals } from '../orm/schema';
 import { UserError } from '../exceptions';
-import { companyCurrency, companyOf, ctxIds, idOf, idsOf, isZero, roundTo } from './dist-util';
+import { afterSave, companyCurrency, companyOf, ctxIds, idOf, idsOf, isZero, roundTo } from './dist-util';
 import { pricelistFeatureOn, pricelistPrice, productTemplate } from './product';
 import { cancelPickings, confirmPickings, customerLocation, defaultWarehouse, pickingName } from './stock';
 import { computeTaxes, createInvoice, defaultSaleJournal } from './account';
@@ -52,6 +52,13 @@ export function partnerPricelist(env: Env, partnerId: number | false): number | 
   if (own) return own;
   return su(env).withContext({ active_test: true }).model('product.pricelist')
     .search([['company_id', 'in', [companyOf(env), false]]], { limit: 1, order: 'sequence, id' })[0] ?? false;
+}
+
+/** The pricelist price of a line's product and quantity (what Odoo's _compute_price_unit gives). */
+function linePrice(env: Env, vals: Vals): number {
+  if (!vals.product_id) return 0;
+  const order = vals.order_id ? su(env).model('sale.order').row(idOf(vals.order_id) as number) : undefined;
+  return pricelistPrice(env, order ? idOf(order.pricelist_id) : false, idOf(vals.product_id) as number, Number(vals.product_uom_qty ?? 1), order ? String(order.date_order) : undefined);
 }
 
 interface LineAmounts { subtotal: number; tax: number; total: number }
@@ -146,6 +153,29 @@ function deliveryStatus(env: Env, order: Row): string | false {
   return started ? 'started' : 'pending';
 }
 
+/**
+ * invoice_status and delivery_status are stored in Odoo (a delivery or an invoice bumps the order's
+ * write_date); they are recomputed on state changes and written here when pickings or invoices change.
+ */
+export function refreshOrderStatus(env: Env, orderIds: number[]): void {
+  const orders = su(env).model('sale.order');
+  for (const o of orders.rows([...new Set(orderIds)].filter(Boolean))) {
+    const vals: Vals = {};
+    const inv = orderInvoiceStatus(env, o);
+    const del = deliveryStatus(env, o);
+    if (o.invoice_status !== inv) vals.invoice_status = inv;
+    if (o.delivery_status !== del) vals.delivery_status = del;
+    if (Object.keys(vals).length) orders.write([o.id], vals);
+  }
+}
+
+/** Orders invoiced by these account.move ids. */
+export function ordersOfInvoices(env: Env, moveIds: number[]): number[] {
+  const aml = su(env).model('account.move.line');
+  const lineIds = aml.rows(aml.search([['move_id', 'in', moveIds]])).flatMap((l) => idsOf(l.sale_line_ids));
+  return [...new Set(su(env).model('sale.order.line').rows(lineIds).map((l) => idOf(l.order_id) as number))];
+}
+
 function orderInvoiceIds(env: Env, orderId: number): number[] {
   const lineIds = orderLines(env, orderId).map((l) => l.id);
   if (!lineIds.length) return [];
@@ -168,6 +198,7 @@ function confirmOrders(env: Env, ids: number[]): true {
   }
   orders.write(ids, { state: 'sale', date_order: env.now() });
   for (const id of ids) createDelivery(env, id);
+  refreshOrderStatus(env, ids);
   return true;
 }
 
@@ -230,6 +261,7 @@ function cancelOrders(env: Env, ids: number[]): unknown {
     if (drafts.length) e.model('account.move').write(drafts, { state: 'cancel' });
   }
   env.model('sale.order').write(ids, { state: 'cancel' });
+  refreshOrderStatus(env, ids);
   return true;
 }
 
@@ -287,7 +319,7 @@ export const registerSale: ModuleRegistrar = (registry, version) => {
   const uomField: string = version === 19 ? 'product_uom_id' : 'product_uom';
 
   registry.define(defineModel({
-    name: 'sale.order', description: 'Sales Order', order: 'date_order desc, id desc',
+    name: 'sale.order', description: 'Sales Order', order: 'date_order desc, id desc', recNamesSearch: ['name', 'partner_id.name'],
     fields: {
       name: { type: 'char', string: 'Order Reference', required: true, default: 'New', sequence: { code: 'sale.order', prefix: 'S', padding: 5 }, index: true },
       partner_id: { type: 'many2one', relation: 'res.partner', string: 'Customer', required: true, index: true },
@@ -321,14 +353,14 @@ export const registerSale: ModuleRegistrar = (registry, version) => {
         compute: (env, rows) => rows.map((o) => roundTo(orderLines(env, o.id).reduce((s, l) => s + (Number(l.price_tax) || 0), 0), 2)) },
       amount_total: { type: 'monetary', string: 'Total', store: true, depends: ['order_line.price_total'],
         compute: (env, rows) => rows.map((o) => roundTo(orderLines(env, o.id).reduce((s, l) => s + (Number(l.price_total) || 0), 0), 2)) },
-      invoice_status: { type: 'selection', string: 'Invoice Status',
+      invoice_status: { type: 'selection', string: 'Invoice Status', store: true, depends: ['state', 'order_line.product_uom_qty'],
         selection: [['upselling', 'Upselling Opportunity'], ['invoiced', 'Fully Invoiced'], ['to invoice', 'To Invoice'], ['no', 'Nothing to Invoice']],
         compute: (env, rows) => rows.map((o) => orderInvoiceStatus(env, o)) },
       invoice_ids: { type: 'many2many', relation: 'account.move', string: 'Invoices', compute: (env, rows) => rows.map((o) => orderInvoiceIds(env, o.id)) },
       invoice_count: { type: 'integer', string: 'Invoice Count', compute: (env, rows) => rows.map((o) => orderInvoiceIds(env, o.id).length) },
       picking_ids: { type: 'one2many', relation: 'stock.picking', inverseName: 'sale_id', string: 'Transfers' },
       delivery_count: { type: 'integer', string: 'Delivery Orders', compute: (env, rows) => rows.map((o) => orderPickings(env, o.id).length) },
-      delivery_status: { type: 'selection', string: 'Delivery Status',
+      delivery_status: { type: 'selection', string: 'Delivery Status', store: true, depends: ['state'],
         selection: [['pending', 'Not Delivered'], ['started', 'Started'], ['partial', 'Partially Delivered'], ['full', 'Fully Delivered']],
         compute: (env, rows) => rows.map((o) => deliveryStatus(env, o)) },
       effective_date: { type: 'datetime', string: 'Effective Date',
@@ -381,12 +413,11 @@ export const registerSale: ModuleRegistrar = (registry, version) => {
       product_uom_qty: { type: 'float', string: 'Quantity', default: 1.0, digits: [16, 2] },
       [uomField]: { type: 'many2one', relation: 'uom.uom', string: 'Unit',
         default: (env: Env, vals: Vals) => (vals.product_id ? productTemplate(env, idOf(vals.product_id) as number)?.uom_id ?? false : false) },
-      price_unit: { type: 'float', string: 'Unit Price', digits: [16, 2],
-        default: (env: Env, vals: Vals) => {
-          if (!vals.product_id) return 0;
-          const order = vals.order_id ? su(env).model('sale.order').row(idOf(vals.order_id) as number) : undefined;
-          return pricelistPrice(env, order ? idOf(order.pricelist_id) : false, idOf(vals.product_id) as number, Number(vals.product_uom_qty ?? 1), order ? String(order.date_order) : undefined);
-        } },
+      price_unit: { type: 'float', string: 'Unit Price', digits: [16, 2], default: (env: Env, vals: Vals) => linePrice(env, vals) },
+      ...(version === 17 ? {} : {
+        // 18+: the last computed price; a price_unit that differs from it was set by hand and is kept
+        technical_price_unit: { type: 'float' as const, default: (env: Env, vals: Vals) => linePrice(env, vals) },
+      }),
       discount: { type: 'float', string: 'Discount (%)', default: 0, digits: [16, 2] },
       [taxField]: { type: 'many2many', relation: 'account.tax', string: 'Taxes',
         default: (env: Env, vals: Vals) => (vals.product_id ? idsOf(productTemplate(env, idOf(vals.product_id) as number)?.taxes_id) : []) },
@@ -422,7 +453,16 @@ export const registerSale: ModuleRegistrar = (registry, version) => {
       const pname = l.product_id ? su(env).model('product.product').displayNames([idOf(l.product_id) as number])[0] : String(l.name ?? '');
       return `${o?.name ?? ''} - ${pname}`;
     }),
-    constraints: [{
+    constraints: [afterSave(['product_id', 'product_uom_qty', uomField], (env, ids) => {
+      // 18+ re-prices a line whose quantity or product changed unless its price was set by hand or it is invoiced
+      if (version === 17) return;
+      const lines = su(env).model('sale.order.line');
+      for (const l of lines.rows(ids)) {
+        if (l.display_type || !l.product_id || l.price_unit !== l.technical_price_unit || qtyInvoiced(env, l.id) > 0) continue;
+        const price = linePrice(env, { order_id: l.order_id, product_id: l.product_id, product_uom_qty: l.product_uom_qty });
+        if (price !== l.price_unit) lines.write([l.id], { price_unit: price, technical_price_unit: price });
+      }
+    }), {
       fields: ['product_id', 'display_type'],
       check: (env, ids) => {
         for (const l of su(env).model('sale.order.line').rows(ids)) {
@@ -459,6 +499,7 @@ export const registerSale: ModuleRegistrar = (registry, version) => {
           const orderIds = idsOf(wiz.sale_order_ids);
           if (!orderIds.length) throw new UserError(NOTHING_TO_INVOICE);
           const invoices = orderIds.map((id) => createOrderInvoice(env, id));
+          refreshOrderStatus(env, orderIds);
           return invoiceAction(env, orderIds[0], invoices);
         },
       },

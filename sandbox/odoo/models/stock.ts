@@ -8,6 +8,7 @@ import { defineModel, GROUPS, type Context, type Env, type ModuleRegistrar, type
 import { UserError } from '../exceptions';
 import { afterSave, companyOf, ctxIds, idOf, idsOf, isZero, roundTo } from './dist-util';
 import { isStorable } from './product';
+import { refreshOrderStatus } from './sale';
 
 const MOVE_STATES: SelectionList = [
   ['draft', 'New'], ['waiting', 'Waiting Another Move'], ['confirmed', 'Waiting Availability'],
@@ -498,6 +499,7 @@ export function processPicking(env: Env, pickingId: number, createBackorder: boo
   pickings.write([pickingId], { date_done: now, state: 'done', priority: '0' });
   refreshPickingStates(env, [pickingId, ...(backorder ? [backorder] : [])]);
   triggerAssign(env, [...touched].filter((pid) => todo.some(({ move }) => idOf(move.product_id) === pid && isInternal(env, idOf(move.location_dest_id)))));
+  refreshOrderStatus(env, [idOf(picking.sale_id) as number]);
   return backorder;
 }
 
@@ -509,6 +511,7 @@ export function cancelPickings(env: Env, ids: number[]): void {
   }
   const pickings = su(env).model('stock.picking');
   for (const p of pickings.rows(ids)) if (p.state !== 'done') pickings.write([p.id], { state: 'cancel' });
+  refreshOrderStatus(env, pickings.rows(ids).map((p) => idOf(p.sale_id) as number));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -720,6 +723,40 @@ export const registerStock: ModuleRegistrar = (registry, version) => {
       return String(l?.complete_name ?? '');
     }),
     methods: {
+      // Odoo's stock.quant.create: in inventory mode a count goes to the existing quant of the product
+      // at that location (its id is returned) and only the inventory fields may be given.
+      create: {
+        kind: 'model', params: ['vals_list'], returnsRecordset: true,
+        impl: (env, _ids, args) => {
+          const list = (Array.isArray(args.vals_list) ? args.vals_list : [args.vals_list]) as Vals[];
+          const ids: number[] = [];
+          const quants = env.model('stock.quant');
+          for (const vals of list) {
+            if (vals === null || typeof vals !== 'object' || Array.isArray(vals)) {
+              ids.push(...quants.createMulti([vals]));
+              continue;
+            }
+            const counted = 'inventory_quantity' in vals || 'inventory_quantity_auto_apply' in vals;
+            if (env.context.inventory_mode !== true || !counted) {
+              ids.push(quants.create(vals));
+              continue;
+            }
+            const allowed = new Set(['product_id', 'location_id', 'lot_id', 'package_id', 'owner_id', 'inventory_quantity', 'inventory_quantity_auto_apply', 'user_id', 'inventory_date']);
+            if (Object.keys(vals).some((k) => !allowed.has(k))) throw new UserError("Quant's creation is restricted, you can't do this operation.");
+            const autoApply = 'inventory_quantity_auto_apply' in vals;
+            const qty = Number(autoApply ? vals.inventory_quantity_auto_apply : vals.inventory_quantity) || 0;
+            const existing = su(env).model('stock.quant').search([['product_id', '=', idOf(vals.product_id)], ['location_id', '=', idOf(vals.location_id)]], { limit: 1 })[0];
+            if (existing === undefined) {
+              ids.push(quants.create(vals));
+              continue;
+            }
+            if (autoApply) applyInventory(env, existing, qty);
+            else su(env).model('stock.quant').write([existing], { inventory_quantity: qty, inventory_quantity_set: true, user_id: idOf(vals.user_id) || env.uid });
+            ids.push(existing);
+          }
+          return su(env).model('stock.quant').browse(ids);
+        },
+      },
       action_apply_inventory: {
         kind: 'records', params: [], checkAccess: 'write',
         impl: (env, ids) => {
@@ -774,6 +811,11 @@ export const registerStock: ModuleRegistrar = (registry, version) => {
     fields: { ...moveFields, sequence: { type: 'integer', default: 10 } },
     constraints: [
       afterSave(['quantity'], syncMoveQuantity),
+      afterSave(['picked'], (env, ids) => {
+        const pickings = su(env).model('stock.picking');
+        const pids = su(env).model('stock.move').rows(ids).map((m) => idOf(m.picking_id) as number).filter(Boolean);
+        refreshOrderStatus(env, pickings.rows(pids).map((p) => idOf(p.sale_id) as number));
+      }),
       afterSave(['state', 'picking_id'], (env, ids) => refreshPickingStates(env, su(env).model('stock.move').rows(ids).map((m) => idOf(m.picking_id) as number).filter(Boolean))),
     ],
     methods: {
@@ -800,7 +842,7 @@ export const registerStock: ModuleRegistrar = (registry, version) => {
   }));
 
   registry.define(defineModel({
-    name: 'stock.picking', description: 'Transfer', order: 'priority desc, scheduled_date asc, id desc',
+    name: 'stock.picking', description: 'Transfer', order: 'priority desc, scheduled_date asc, id desc', recNamesSearch: ['name', 'origin'],
     fields: {
       name: { type: 'char', string: 'Reference', default: (env: Env, vals: Vals) => pickingName(env, idOf(vals.picking_type_id)), index: true },
       origin: { type: 'char', string: 'Source Document', index: true },

@@ -29,7 +29,7 @@ function asDomain(v: unknown): Domain {
 }
 
 function asLimit(v: unknown): number | null {
-  if (v === null || v === undefined || v === false) return null;
+  if (v === null || v === undefined || v === false || v === 0) return null;
   if (typeof v !== 'number') throw new PythonError('TypeError', `'<' not supported between instances of '${typeof v === 'string' ? 'str' : 'list'}' and 'int'`);
   return v;
 }
@@ -208,7 +208,7 @@ const copy = method({
     for (const row of model.ensureExist(ids!)) {
       const vals: Vals = {};
       for (const f of info.fieldList) {
-        if (f.magic || f.name === 'id' || f.copy === false || f.sequence || (f.computed && !f.stored) || f.relatedPath) continue;
+        if (f.magic || f.name === 'id' || f.copy === false || f.sequence || (f.computed && f.readonly !== false) || f.relatedPath) continue;
         if (f.type === 'one2many') {
           if (f.copy !== true) continue;
           const lines = m(env).core.x2manyIds(info, row, f);

@@ -32,6 +32,8 @@ export class OrmCore {
   readonly version: OdooVersion;
   /** Transaction time of the current call, or null outside calls (then the clock is used). */
   txNow: string | null = null;
+  /** User of the current call (write_uid of recomputed records). */
+  txUid: number | null = null;
   private userCache = new Map<number, UserCacheEntry>();
   /** comodel -> many2one fields pointing to it */
   private reverseM2o = new Map<string, FieldInfo[]>();
@@ -122,7 +124,6 @@ export class OrmCore {
 
   checkModelAccess(env: EnvImpl, info: ModelInfo, perm: Perm): void {
     if (env.su || env.uid === SUPERUSER_ID) return;
-    if (info.transient) return; // transient models: access follows the creating user (Odoo's rule)
     const groups = this.userInfo(env.uid).groups;
     const allowing: string[] = [];
     for (const g of this.registry.grants()) {
@@ -177,7 +178,10 @@ export class OrmCore {
   // ---------------------------------------------------------------- values
 
   x2manyIds(info: ModelInfo, row: Row, f: FieldInfo): number[] {
-    if (f.type === 'many2many' && f.stored) return (row[f.name] as number[] | undefined) ?? [];
+    if (f.type === 'many2many' && f.stored) {
+      const ids = (row[f.name] as number[] | undefined) ?? [];
+      return ids.length > 1 ? this.sortIds(this.registry.info(f.relation!), ids.slice()) : ids;
+    }
     if (f.type === 'one2many' && !f.computed) {
       const comodel = this.registry.info(f.relation!);
       const ids = [...this.store.lookup(comodel.name, f.inverseName!, row.id)];
@@ -251,6 +255,7 @@ export class OrmCore {
           const next: Record<string, unknown> = { ...cur, [fname]: v };
           if (info.logAccess) {
             next.write_date = now;
+            next.write_uid = this.txUid ?? SUPERUSER_ID;
           }
           this.store.put(model, next as Row);
           changed.push(row.id);
@@ -499,7 +504,26 @@ export class EnvImpl implements Env {
     });
   }
 
+  private hostCache: DomainHost | null = null;
+  private comparators = new Map<string, (a: Row, b: Row) => number>();
+
   host(): DomainHost {
+    if (!this.hostCache) this.hostCache = this.makeHost();
+    return this.hostCache;
+  }
+
+  /** Comparator for a model's order spec, cached per env. */
+  orderComparator(info: ModelInfo, terms: OrderTerm[]): (a: Row, b: Row) => number {
+    const key = `${info.name}\0${terms.map((t) => `${t.field} ${t.desc ? 'd' : 'a'} ${t.nulls ?? ''}`).join(',')}`;
+    let c = this.comparators.get(key);
+    if (!c) {
+      c = this.comparator(info, terms);
+      this.comparators.set(key, c);
+    }
+    return c;
+  }
+
+  private makeHost(): DomainHost {
     const env = this;
     const core = this.core;
     const infos = new Map<string, ModelInfo>();
@@ -741,10 +765,11 @@ export class ModelApiImpl implements ModelApi {
     }
     if (!(terms.length === 1 && terms[0].field === 'id' && !terms[0].desc)) {
       if (terms.length === 1 && terms[0].field === 'id') out.reverse();
-      else out.sort(this.env.comparator(info, terms));
+      else out.sort(this.env.orderComparator(info, terms));
     }
     const offset = Number(options.offset ?? 0) || 0;
-    const limit = options.limit === null || options.limit === undefined || options.limit === false as unknown ? null : Number(options.limit);
+    // Odoo: a falsy limit (None, False, 0) means no limit
+    const limit = options.limit ? Number(options.limit) : null;
     if (offset || limit !== null) out = out.slice(offset, limit !== null ? offset + limit : undefined);
     return out;
   }
@@ -823,7 +848,7 @@ export class ModelApiImpl implements ModelApi {
         const filter = co.hasActive && env.activeTest;
         const coTable = this.core.store.table(co.name).rows;
         rows.forEach((r, i) => {
-          let ids = (env.value(info, r, f, rows) as number[]) ?? [];
+          let ids = f.stored ? this.core.x2manyIds(info, r, f) : (env.value(info, r, f, rows) as number[]) ?? [];
           if (filter) ids = ids.filter((id) => coTable.get(id)?.active !== false);
           result[i][f.name] = ids.slice();
         });

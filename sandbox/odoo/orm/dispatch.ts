@@ -124,7 +124,12 @@ function run(core: OrmCore, uid: number, model: string, method: string, resolved
   if (def.checkAccess) api.checkAccess(def.checkAccess);
   if (def.kind === 'records' && !resolved.builtin) api.ensureExist(ids ?? []);
   void method;
-  return core.operation(() => def.impl(env, def.kind === 'records' ? ids ?? [] : null, bound));
+  core.txUid = uid;
+  try {
+    return core.operation(() => def.impl(env, def.kind === 'records' ? ids ?? [] : null, bound));
+  } finally {
+    core.txUid = null;
+  }
 }
 
 /** Make a method's result JSON-able: undefined -> null, nested recordsets -> ids. */

@@ -53,19 +53,23 @@ export class Store {
     const j = this.journal;
     this.journal = null;
     if (!j) return;
+    const reinserted = new Set<Table>();
     for (let i = j.length - 1; i >= 0; i--) {
       const e = j[i];
       if (e.kind === 'row') {
         const t = this.table(e.model);
         const cur = t.rows.get(e.id);
-        if (e.old) t.rows.set(e.id, e.old);
-        else t.rows.delete(e.id);
+        if (e.old) {
+          if (!cur) reinserted.add(t);
+          t.rows.set(e.id, e.old);
+        } else t.rows.delete(e.id);
         this.reindex(t, e.id, cur, e.old);
       } else if (e.kind === 'nextId') {
         this.table(e.model).nextId = e.old;
       } else if (e.had) e.map.set(e.key, e.old);
       else e.map.delete(e.key);
     }
+    for (const t of reinserted) sortRows(t);
     this.generation++;
   }
 
@@ -84,7 +88,7 @@ export class Store {
     if (row.id >= t.nextId) {
       this.journal?.push({ kind: 'nextId', model, old: t.nextId });
       t.nextId = row.id + 1;
-    }
+    } else if (!old && row.id < t.nextId - 1) sortRows(t);
     this.reindex(t, row.id, old, row);
     this.generation++;
   }
@@ -128,6 +132,13 @@ export class Store {
 }
 
 const EMPTY: ReadonlySet<number> = new Set();
+
+/** Keep a table's iteration order = id order (search relies on it for the default order). */
+function sortRows(t: Table): void {
+  const rows = [...t.rows.values()].sort((a, b) => a.id - b.id);
+  t.rows.clear();
+  for (const r of rows) t.rows.set(r.id, r);
+}
 
 function norm(value: unknown): unknown {
   return value === undefined || value === null ? false : value;

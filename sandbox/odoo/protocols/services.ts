@@ -158,7 +158,7 @@ export function dispatchObject(ctx: ServiceContext, method: string, params: unkn
     args = rest.slice(2);
     kwargs = {};
   } else if (method === 'execute_kw') {
-    bind('execute_kw', [dbName, uid, ...rest], ['db', 'uid', 'obj', 'method', 'args', 'kw'], ctx.version >= 19 ? 4 : 5);
+    bind('execute_kw', [dbName, uid, ...rest], ['db', 'uid', 'obj', 'method', 'args', 'kw'], 5);
     [model, fn] = rest;
     const a = rest[2] === undefined ? [] : rest[2];
     const kw = rest[3];

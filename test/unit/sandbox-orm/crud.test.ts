@@ -74,7 +74,7 @@ describe('sandbox ORM: CRUD, commands and read shapes', () => {
   it('MissingError for ids that do not exist (read, write, unlink, methods)', () => {
     const re = /^Record does not exist or has been deleted\.\n\(Record: x\.item\(999,\), User: 2\)$/;
     for (const [method, args] of [['read', [[999]]], ['write', [[999], { name: 'x' }]], ['unlink', [[999]]], ['action_done', [[999]]]] as const) {
-      assert.throws(() => x(db, 'x.item', method, args as unknown[]), (e: unknown) => e instanceof MissingError && re.test(e.message), method);
+      assert.throws(() => x(db, 'x.item', method, args as unknown as unknown[]), (e: unknown) => e instanceof MissingError && re.test(e.message), method);
     }
   });
 
@@ -248,5 +248,35 @@ describe('sandbox ORM: CRUD, commands and read shapes', () => {
     const f = x(db, 'x.item', 'formatted_read_group', [[]], { groupby: ['partner_id'], aggregates: ['qty:sum', '__count'] }) as Rec[];
     assert.deepStrictEqual(f.map((g) => [g.partner_id, g['qty:sum'], g.__count, g.__extra_domain]), [[[p1, 'A'], 3, 2, [['partner_id', '=', p1]]], [[p2, 'B'], 4, 1, [['partner_id', '=', p2]]]]);
     assert.throws(() => x(makeDb(18), 'x.item', 'formatted_read_group', [[]]), /The method 'x.item.formatted_read_group' does not exist/);
+  });
+
+  it('limit 0 / False / None mean no limit, as in Odoo', () => {
+    x(db, 'x.item', 'create', [[{ name: 'a' }, { name: 'b' }]]);
+    for (const limit of [0, false, null]) assert.strictEqual((x(db, 'x.item', 'search', [[]], { limit }) as number[]).length, 2);
+    assert.strictEqual((x(db, 'x.item', 'search_read', [[], ['name']], { limit: 0 }) as unknown[]).length, 2);
+  });
+
+  it('a rolled-back unlink keeps the default id order', () => {
+    const ids = x(db, 'x.item', 'create', [[{ name: 'a' }, { name: 'b' }, { name: 'c' }]]) as number[];
+    assert.throws(() => db.transaction(() => {
+      db.env().model('x.item').unlink([ids[0]]);
+      throw new Error('abort');
+    }), /abort/);
+    assert.deepStrictEqual(x(db, 'x.item', 'search', [[]], { order: 'id' }), ids);
+    assert.deepStrictEqual(x(db, 'x.item', 'search', [[]], { order: 'id desc' }), ids.slice().reverse());
+  });
+
+  it('many2many values read in the comodel order', () => {
+    const env = db.env();
+    const [z, a] = ['zz', 'aa'].map((n) => env.model('x.tag').create({ name: n }));
+    const id = x(db, 'x.item', 'create', [{ name: 'm', tag_ids: [[6, 0, [z, a]]] }]) as number;
+    assert.deepStrictEqual((x(db, 'x.item', 'read', [[id], ['tag_ids']]) as Rec[])[0].tag_ids, [a, z]);
+  });
+
+  it('recomputed stored fields bump write_date/write_uid of their record', () => {
+    const id = db.transaction(() => db.env().model('x.item').create({ name: 'w' }));
+    x(db, 'x.line', 'create', [{ item_id: id, amount: 3 }], {}, INTEGRATION);
+    const [r] = x(db, 'x.item', 'read', [[id], ['total', 'write_uid']], { load: null }) as Rec[];
+    assert.deepStrictEqual([r.total, r.write_uid], [3, INTEGRATION]);
   });
 });
