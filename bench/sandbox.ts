@@ -13,7 +13,7 @@ import { dumpMethodCall } from '../sandbox/odoo/protocols/xmlrpc-codec';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 12);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
-const WARMUP_MS = 500;
+const WARMUP_MS = 1000;
 
 interface Ready {
   port: number;

@@ -96,9 +96,16 @@ async function main(): Promise<void> {
     child.once('exit', (code) => reject(new Error(`Node-RED child exited with ${code}`)));
   });
   const base = ready.url.replace('localhost', '127.0.0.1');
+  const hookUrl = `${base}/bench/hubspot`;
   const note = (line: string) => process.stderr.write(`[bench:webhook] ${line}\n`);
   note(`Node-RED at ${base}`);
-  const hookUrl = `${base}/bench/hubspot`;
+  // flows start after RED.start() resolves: wait until both routes answer
+  for (let i = 0; i < 300; i++) {
+    const a = await fetch(`${base}/bench/plain`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' }).then((r) => r.status, () => 0);
+    const b = await fetch(hookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' }).then((r) => r.status, () => 0);
+    if (a === 204 && b === 401) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
   let eventId = 5_000_000_000;
   const signed = () => {
     const now = Date.now();

@@ -345,10 +345,13 @@ export = function (RED: NodeAPI) {
     /**
      * With Node-RED's default settings the editor's admin app and the HTTP node app share the root path,
      * and the admin app parses JSON bodies for every request before httpNode sees it: the exact bytes the
-     * CRM signed would be gone. A small middleware at the front of the admin app keeps the raw body for this
-     * node's path (and marks it read so the admin's parsers skip it).
+     * CRM signed would be gone. A small middleware at the front of the outermost app (the one both are
+     * mounted on; express sets `parent` on mount) keeps the raw body for this node's path and marks it
+     * read so the admin's parsers skip it.
      */
-    const adminApp = RED.httpAdmin as unknown as { use: (fn: unknown) => void; _router?: { stack: Array<{ handle?: unknown; name?: string }> } };
+    type App = { use: (fn: unknown) => void; parent?: App; _router?: { stack: Array<{ handle?: unknown; name?: string }> } };
+    let adminApp = RED.httpAdmin as unknown as App;
+    while (adminApp?.parent) adminApp = adminApp.parent;
     let captureFn: ((req: Request, res: Response, next: NextFunction) => void) | undefined;
     function installRawCapture(fullPath: string): void {
       const settings = RED.settings as unknown as { httpAdminRoot?: string | false; httpNodeRoot?: string | false };

@@ -8,6 +8,7 @@ import type { Request, Response } from 'express';
 import { OdooClient, OdooClientOptions } from '../lib/odoo/client';
 import { buildClientOptions, ServerCredentials, ServerSettings } from '../lib/odoo/config';
 import { OdooError, OdooRequestError, OdooTransientError } from '../lib/odoo/errors';
+import { registerSchemaEndpoints } from './shared/schema-endpoints';
 
 interface ServerDef extends NodeDef, ServerSettings {}
 
@@ -22,6 +23,7 @@ interface OdooServerNode extends Node<ServerCredentials> {
 const PASSWORD_PLACEHOLDER = '__PWRD__';
 
 export = function (RED: NodeAPI) {
+  registerSchemaEndpoints(RED); // editor live schema: models, fields (nodes/shared/schema-endpoints.ts)
   function OdooServer(this: OdooServerNode, config: ServerDef) {
     RED.nodes.createNode(this, config);
     const node = this;

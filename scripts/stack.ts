@@ -155,7 +155,16 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
   });
+  // RED.start() resolves before the flows run; wait for them so callers can use their HTTP routes at once.
+  const flowsStarted = new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 30000);
+    RED.events.once('flows:started', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
   await RED.start();
+  await flowsStarted;
   const actualPort = (server.address() as AddressInfo).port;
   return {
     url: `http://${host}:${actualPort}`,

@@ -100,6 +100,13 @@ describe('editor: the package in a real browser', function () {
     await page.waitForFunction(() => RED.nodes && RED.workspaces.active(), undefined, { timeout: 30000 });
   });
 
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && page) {
+      const name = `failed-${this.currentTest.title.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`;
+      await screenshot(page, name).catch(() => undefined);
+    }
+  });
+
   after(async () => {
     if (browser) await browser.stop();
     if (stack) await stack.stop();

@@ -366,6 +366,18 @@ export const registerAccount: ModuleRegistrar = (registry, version) => {
       return `${prefix}${!r.name || r.name === '/' ? `(* ${r.id})` : r.name}`;
     }),
     methods: {
+      unlink: {
+        kind: 'records', params: [], checkAccess: 'unlink',
+        impl: (env, ids) => {
+          if (su(env).model('account.move').rows(ids as number[]).some((m) => m.state === 'posted')) {
+            throw new UserError('You cannot delete an entry which has been posted once.');
+          }
+          const orders = ordersOfInvoices(env, ids as number[]);
+          env.model('account.move').unlink(ids as number[]);
+          refreshOrderStatus(env, orders);
+          return true;
+        },
+      },
       action_post: { kind: 'records', params: [], checkAccess: 'write', impl: (env, ids) => postMoves(env, ids as number[]) },
       button_draft: {
         kind: 'records', params: [], checkAccess: 'write',

@@ -35,6 +35,35 @@ function partnerCompleteName(env: Env, rows: Row[]): string[] {
   });
 }
 
+/** res.partner.address_get: the first contact of each type among the partner's contacts, then its ancestors'. */
+function addressGet(env: Env, ids: number[], pref: unknown): Record<string, number | false> {
+  const partners = env.sudo().model('res.partner');
+  const wanted = new Set<string>(Array.isArray(pref) ? pref.map(String) : []);
+  wanted.add('contact');
+  const result: Record<string, number | false> = {};
+  const visited = new Set<number>();
+  const done = () => Object.keys(result).length === wanted.size;
+  outer: for (const id of ids) {
+    let current = partners.row(id);
+    while (current) {
+      let toScan: Row[] = [current];
+      while (toScan.length) {
+        const rec = toScan.shift()!;
+        visited.add(rec.id);
+        if (wanted.has(rec.type as string) && !result[rec.type as string]) result[rec.type as string] = rec.id;
+        if (done()) break outer;
+        const children = partners.rows(partners.search([['parent_id', '=', rec.id]])).filter((c) => !visited.has(c.id) && !c.is_company);
+        toScan = [...children, ...toScan];
+      }
+      if (current.is_company || !current.parent_id) break;
+      current = partners.row(current.parent_id as number);
+    }
+  }
+  const fallback = result.contact || (ids.length ? ids[0] : false);
+  for (const t of wanted) result[t] = result[t] || fallback;
+  return result;
+}
+
 function topCompany(env: Env, row: Row): Row {
   const partners = env.model('res.partner');
   let cur = row;
@@ -78,6 +107,27 @@ export const registerModels: ModuleRegistrar = (registry, version) => {
     },
     recNamesSearch: ['name', 'code'],
     unique: [{ fields: ['code'], message: 'The code of the country must be unique!' }],
+    methods: {
+      // Odoo's res.country._name_search: a two-letter name matches codes first, then names
+      name_search: {
+        kind: 'model',
+        params: [{ name: 'name', default: '' }, { name: version >= 18 ? 'domain' : 'args', default: null }, { name: 'operator', default: 'ilike' }, { name: 'limit', default: 100 }],
+        impl: (env, _ids, args) => {
+          const countries = env.model('res.country');
+          const name = typeof args.name === 'string' ? args.name : '';
+          const domain = (args[version >= 18 ? 'domain' : 'args'] as unknown[] | null) ?? [];
+          const limit = typeof args.limit === 'number' && args.limit > 0 ? args.limit : null;
+          const operator = String(args.operator ?? 'ilike');
+          let ids: number[] = [];
+          if (name.length === 2) ids = countries.search([['code', 'ilike', name], ...domain], { limit });
+          const rest = name === '' && operator.includes('like') ? [] : [['name', operator, name]];
+          const more = countries.search([...rest, ...(ids.length ? [['id', 'not in', ids]] : []), ...domain], { limit });
+          ids = [...ids, ...more].slice(0, limit ?? undefined);
+          const names = countries.displayNames(ids);
+          return ids.map((id, i) => [id, names[i]]);
+        },
+      },
+    },
   }));
 
   registry.define(defineModel({
@@ -146,6 +196,12 @@ export const registerModels: ModuleRegistrar = (registry, version) => {
       comment: { type: 'html', string: 'Notes' },
       employee: { type: 'boolean', help: 'Check this box if this contact is an Employee.' },
       company_name: { type: 'char', string: 'Company Name' },
+    },
+    methods: {
+      address_get: {
+        kind: 'records', params: [{ name: 'adr_pref', default: null }],
+        impl: (env, ids, args) => addressGet(env, ids!, args.adr_pref),
+      },
     },
     constraints: [{
       fields: ['name', 'type'],
@@ -235,6 +291,13 @@ export const registerModels: ModuleRegistrar = (registry, version) => {
     },
     unique: [{ fields: ['login'], message: 'You can not have two users with the same login!' }],
     methods: {
+      has_group: {
+        kind: 'records', params: ['group_ext_id'],
+        impl: (env, ids, args) => {
+          const uid = ids && ids.length ? ids[0] : env.uid;
+          return env.withUser(uid).hasGroup(String(args.group_ext_id));
+        },
+      },
       context_get: {
         kind: 'model', params: [],
         impl: (env) => {

@@ -7,7 +7,7 @@ import { defineModel, GROUPS, type Env, type ModuleRegistrar, type Row, type Val
 import { UserError } from '../exceptions';
 import { afterSave, companyCurrency, companyOf, ctxIds, idOf, idsOf, isZero, roundTo } from './dist-util';
 import { pricelistFeatureOn, pricelistPrice, productTemplate } from './product';
-import { cancelPickings, confirmPickings, customerLocation, defaultWarehouse, pickingName } from './stock';
+import { cancelPickings, confirmPickings, customerLocation, defaultWarehouse, pickingName, setMoveDemand } from './stock';
 import { computeTaxes, createInvoice, defaultSaleJournal } from './account';
 
 function su(env: Env): Env {
@@ -202,15 +202,23 @@ function confirmOrders(env: Env, ids: number[]): true {
   return true;
 }
 
-/** sale_stock's _action_launch_stock_rule: one outgoing picking for the goods lines, confirmed and reserved. */
+function isGoods(env: Env, line: Row): boolean {
+  if (line.display_type || !line.product_id) return false;
+  const type = productTemplate(env, idOf(line.product_id) as number)?.type;
+  return type !== 'service' && type !== 'combo';
+}
+
+/** sale_stock's _action_launch_stock_rule at confirmation: one outgoing picking for the goods lines, confirmed and reserved. */
 function createDelivery(env: Env, orderId: number): number | false {
+  const goods = orderLines(env, orderId).filter((l) => isGoods(env, l));
+  if (!goods.length) return false;
+  return deliver(env, orderId, goods.map((l) => ({ line: l, qty: Number(l.product_uom_qty) || 0 })));
+}
+
+/** Add outgoing moves for these quantities to the order's open delivery, or to a new one; confirm and reserve. */
+function deliver(env: Env, orderId: number, todo: Array<{ line: Row; qty: number }>): number | false {
   const e = su(env);
   const order = e.model('sale.order').row(orderId) as Row;
-  const goods = orderLines(env, orderId).filter((l) => {
-    if (l.display_type || !l.product_id) return false;
-    return productTemplate(env, idOf(l.product_id) as number)?.type !== 'service' && productTemplate(env, idOf(l.product_id) as number)?.type !== 'combo';
-  });
-  if (!goods.length) return false;
   const whId = idOf(order.warehouse_id) || defaultWarehouse(env);
   const wh = whId ? e.model('stock.warehouse').row(whId) : undefined;
   if (!wh) return false;
@@ -221,14 +229,22 @@ function createDelivery(env: Env, orderId: number): number | false {
   const scheduled = order.commitment_date || env.now();
   const pickings = e.model('stock.picking');
   const moves = e.model('stock.move');
-  const pickingId = pickings.create({
-    name: pickingName(env, typeId), picking_type_id: typeId, location_id: src, location_dest_id: dest,
-    partner_id: order.partner_shipping_id || order.partner_id, origin, sale_id: orderId, move_type: 'direct',
-    scheduled_date: scheduled, company_id: order.company_id, user_id: order.user_id, state: 'draft',
-  });
-  for (const l of goods) {
+  let pickingId = pickings.search([['sale_id', '=', orderId], ['picking_type_id', '=', typeId], ['state', 'not in', ['done', 'cancel']], ['return_id', '=', false]], { limit: 1, order: 'id' })[0];
+  if (pickingId === undefined) {
+    pickingId = pickings.create({
+      name: pickingName(env, typeId), picking_type_id: typeId, location_id: src, location_dest_id: dest,
+      partner_id: order.partner_shipping_id || order.partner_id, origin, sale_id: orderId, move_type: 'direct',
+      scheduled_date: scheduled, company_id: order.company_id, user_id: order.user_id, state: 'draft',
+    });
+  }
+  for (const { line: l, qty } of todo) {
+    const open = moves.search([['picking_id', '=', pickingId], ['sale_line_id', '=', l.id], ['state', 'not in', ['done', 'cancel']]], { limit: 1 })[0];
+    if (open !== undefined) {
+      setMoveDemand(env, open, roundTo((Number(moves.row(open)?.product_uom_qty) || 0) + qty, 4));
+      continue;
+    }
     moves.create({
-      name: l.name, product_id: l.product_id, product_uom_qty: l.product_uom_qty, product_uom: l[lineUomField(env)],
+      name: l.name, product_id: l.product_id, product_uom_qty: qty, product_uom: l[lineUomField(env)],
       location_id: src, location_dest_id: dest, picking_id: pickingId, picking_type_id: typeId,
       partner_id: order.partner_shipping_id || order.partner_id, origin, sale_line_id: l.id, state: 'draft',
       company_id: order.company_id, warehouse_id: whId, date: scheduled, quantity: 0,
@@ -236,6 +252,52 @@ function createDelivery(env: Env, orderId: number): number | false {
   }
   confirmPickings(env, [pickingId]);
   return pickingId;
+}
+
+/**
+ * A confirmed order's line quantity changed (or a line was added): deliver the extra quantity, or lower
+ * the open delivery's demand (never below what was delivered), as sale_stock does.
+ */
+function syncLineProcurement(env: Env, lineIds: number[]): void {
+  const e = su(env);
+  const moves = e.model('stock.move');
+  const locs = e.model('stock.location');
+  const touched = new Set<number>();
+  for (const l of e.model('sale.order.line').rows(lineIds)) {
+    if (!isGoods(env, l) || lineOrderState(env, l) !== 'sale') continue;
+    let procured = 0;
+    const openOut: Row[] = [];
+    for (const m of moves.rows(moves.search([['sale_line_id', '=', l.id], ['state', '!=', 'cancel']]))) {
+      const srcUsage = locs.row(idOf(m.location_id) as number)?.usage;
+      const destUsage = locs.row(idOf(m.location_dest_id) as number)?.usage;
+      const q = m.state === 'done' ? Number(m.quantity) || 0 : Number(m.product_uom_qty) || 0;
+      if (destUsage === 'customer' && srcUsage !== 'customer') {
+        procured += q;
+        if (m.state !== 'done') openOut.push(m);
+      } else if (srcUsage === 'customer' && m.to_refund) procured -= q;
+    }
+    const ordered = Number(l.product_uom_qty) || 0;
+    const diff = roundTo(ordered - procured, 4);
+    const orderId = idOf(l.order_id) as number;
+    if (diff > 0) {
+      deliver(env, orderId, [{ line: l, qty: diff }]);
+      touched.add(orderId);
+    } else if (diff < 0) {
+      if (ordered < qtyDelivered(env, l.id) - 1e-9) {
+        throw new UserError('The ordered quantity of a sale order line cannot be decreased below the amount already delivered. Instead, create a return in your inventory.');
+      }
+      let less = -diff;
+      for (const m of openOut.reverse()) {
+        if (less <= 0) break;
+        const demand = Number(m.product_uom_qty) || 0;
+        const cut = Math.min(demand, less);
+        less = roundTo(less - cut, 4);
+        setMoveDemand(env, m.id, roundTo(demand - cut, 4));
+      }
+      touched.add(orderId);
+    }
+  }
+  refreshOrderStatus(env, [...touched]);
 }
 
 const CANCEL_VIEW_ID = 1487;
@@ -370,6 +432,15 @@ export const registerSale: ModuleRegistrar = (registry, version) => {
         }) },
     },
     methods: {
+      unlink: {
+        kind: 'records', params: [], checkAccess: 'unlink',
+        impl: (env, ids) => {
+          if (su(env).model('sale.order').rows(ids as number[]).some((o) => o.state !== 'draft' && o.state !== 'cancel')) {
+            throw new UserError('You can not delete a sent quotation or a confirmed sales order. You must first cancel it.');
+          }
+          return env.model('sale.order').unlink(ids as number[]);
+        },
+      },
       action_confirm: { kind: 'records', params: [], checkAccess: 'write', impl: (env, ids) => confirmOrders(env, ids as number[]) },
       action_cancel: { kind: 'records', params: [], checkAccess: 'write', impl: (env, ids) => cancelOrders(env, ids as number[]) },
       action_draft: {
@@ -453,7 +524,7 @@ export const registerSale: ModuleRegistrar = (registry, version) => {
       const pname = l.product_id ? su(env).model('product.product').displayNames([idOf(l.product_id) as number])[0] : String(l.name ?? '');
       return `${o?.name ?? ''} - ${pname}`;
     }),
-    constraints: [afterSave(['product_id', 'product_uom_qty', uomField], (env, ids) => {
+    constraints: [afterSave(['product_uom_qty', 'product_id'], syncLineProcurement), afterSave(['product_id', 'product_uom_qty', uomField], (env, ids) => {
       // 18+ re-prices a line whose quantity or product changed unless its price was set by hand or it is invoiced
       if (version === 17) return;
       const lines = su(env).model('sale.order.line');

@@ -503,6 +503,39 @@ export function processPicking(env: Env, pickingId: number, createBackorder: boo
   return backorder;
 }
 
+/** Lower or raise an open move's demand, releasing reservation beyond it or reserving more. */
+export function setMoveDemand(env: Env, moveId: number, demand: number): void {
+  const moves = su(env).model('stock.move');
+  const m = moves.row(moveId) as Row;
+  if (m.state === 'done' || m.state === 'cancel') return;
+  if (demand <= 0) {
+    cancelMoves(env, [moveId]);
+    return;
+  }
+  if (reservedOf(env, moveId) > demand) releaseDownTo(env, m, demand);
+  moves.write([moveId], { product_uom_qty: demand });
+  const fresh = moves.row(moveId) as Row;
+  if (fresh.state !== 'draft') {
+    const qty = reservedOf(env, moveId);
+    moves.write([moveId], { quantity: qty, state: availabilityState(qty, demand) });
+    assignMoves(env, [moveId]);
+  }
+  refreshPickingStates(env, [idOf(m.picking_id) as number].filter(Boolean));
+}
+
+/** Cancel open moves, releasing their reservation. */
+export function cancelMoves(env: Env, moveIds: number[]): void {
+  const moves = su(env).model('stock.move');
+  const pickingIds = new Set<number>();
+  for (const m of moves.rows(moveIds)) {
+    if (m.state === 'done' || m.state === 'cancel') continue;
+    releaseDownTo(env, m, 0);
+    moves.write([m.id], { state: 'cancel', quantity: 0 });
+    if (m.picking_id) pickingIds.add(idOf(m.picking_id) as number);
+  }
+  refreshPickingStates(env, [...pickingIds]);
+}
+
 export function cancelPickings(env: Env, ids: number[]): void {
   const moves = su(env).model('stock.move');
   for (const m of moves.rows(moves.search([['picking_id', 'in', ids], ['state', 'not in', ['done', 'cancel']]]))) {
@@ -726,7 +759,7 @@ export const registerStock: ModuleRegistrar = (registry, version) => {
       // Odoo's stock.quant.create: in inventory mode a count goes to the existing quant of the product
       // at that location (its id is returned) and only the inventory fields may be given.
       create: {
-        kind: 'model', params: ['vals_list'], returnsRecordset: true,
+        kind: 'model', params: ['vals_list'], returnsRecordset: true, checkAccess: 'create',
         impl: (env, _ids, args) => {
           const list = (Array.isArray(args.vals_list) ? args.vals_list : [args.vals_list]) as Vals[];
           const ids: number[] = [];
@@ -881,6 +914,16 @@ export const registerStock: ModuleRegistrar = (registry, version) => {
       is_locked: { type: 'boolean', default: true },
     },
     methods: {
+      unlink: {
+        kind: 'records', params: [], checkAccess: 'unlink',
+        impl: (env, ids) => {
+          const moves = su(env).model('stock.move');
+          if (moves.rows(moves.search([['picking_id', 'in', ids]])).some((m) => m.state !== 'draft' && m.state !== 'cancel')) {
+            throw new UserError('You can only delete draft or cancelled moves.');
+          }
+          return env.model('stock.picking').unlink(ids as number[]);
+        },
+      },
       action_confirm: { kind: 'records', params: [], checkAccess: 'write', impl: (env, ids) => { confirmPickings(env, ids as number[]); return true; } },
       action_assign: {
         kind: 'records', params: [], checkAccess: 'write',

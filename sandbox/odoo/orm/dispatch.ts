@@ -116,7 +116,18 @@ function contextOf(v: unknown): Context {
   return v as Context;
 }
 
+/** Odoo checks allowed_company_ids against the user's companies on first use of env.companies. */
+function checkCompanies(core: OrmCore, uid: number, context: Context): void {
+  const allowed = context.allowed_company_ids;
+  if (allowed === undefined || allowed === null || allowed === false) return;
+  const list = Array.isArray(allowed) ? allowed : [allowed];
+  const row = core.store.table('res.users').rows.get(uid);
+  const mine = new Set<unknown>([...((row?.company_ids as number[] | undefined) ?? []), row?.company_id]);
+  if (list.some((c) => !mine.has(c))) throw new AccessError('Access to unauthorized or invalid companies.');
+}
+
 function run(core: OrmCore, uid: number, model: string, method: string, resolved: ResolvedMethod, ids: number[] | null, bound: Record<string, unknown>, context: Context): unknown {
+  checkCompanies(core, uid, context);
   const env = new EnvImpl(core, uid, context, false);
   env.currentModel = model;
   const def = resolved.def;

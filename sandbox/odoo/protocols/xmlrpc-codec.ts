@@ -162,10 +162,12 @@ function tokenize(src: string): Tokens {
     while (nameEnd < inner.length) {
       const c = inner.charCodeAt(nameEnd);
       if (c === 32 || c === 9 || c === 10 || c === 13) break;
+      // < > " ' = & cannot appear in a name
+      if (c === 60 || c === 62 || c === 34 || c === 39 || c === 61 || c === 38) throw expatError('not well-formed (invalid token)', src, lt + 1 + nameEnd);
       nameEnd++;
     }
-    const name = inner.slice(0, nameEnd);
-    if (!name || /[<>"'=&]/.test(name)) throw expatError('not well-formed (invalid token)', src, lt + 1);
+    const name = nameEnd === inner.length ? inner : inner.slice(0, nameEnd);
+    if (!name) throw expatError('not well-formed (invalid token)', src, lt + 1);
     if (depth === 0 && sawRoot) throw expatError('junk after document element', src, lt);
     sawRoot = true;
     kind.push(self ? SELF : OPEN);

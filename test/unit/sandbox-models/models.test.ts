@@ -241,6 +241,44 @@ for (const version of VERSIONS) {
         assert.equal(c.read('sale.order', so, ['state']).state, 'draft');
       });
 
+      it('changing a confirmed order: more quantity and a new line go to the open delivery, less lowers it', () => {
+        const p = newProduct(c, version, { invoice_policy: 'delivery' });
+        const p2 = newProduct(c, version);
+        setStock(c, p, wh().lot_stock_id[0], 10);
+        const partner = c.call('res.partner', 'create', [{ name: 'Change Co', is_company: true }]);
+        const so = c.call('sale.order', 'create', [{ partner_id: partner, order_line: [[0, 0, { product_id: p, product_uom_qty: 4 }]] }]);
+        c.call('sale.order', 'action_confirm', [[so]]);
+        const line = c.read('sale.order', so, ['order_line']).order_line[0];
+        const pick = c.read('sale.order', so, ['picking_ids']).picking_ids[0];
+        const demand = () => c.searchRead('stock.move', [['picking_id', '=', pick], ['state', '!=', 'cancel']], ['product_id', 'product_uom_qty', 'quantity']).map((m: Rec) => [m.product_id[0], m.product_uom_qty, m.quantity]);
+        c.call('sale.order.line', 'write', [[line], { product_uom_qty: 7 }]);
+        assert.deepEqual(demand(), [[p, 7, 7]]);
+        assert.equal(c.read('product.product', p, ['free_qty']).free_qty, 3);
+        c.call('sale.order', 'write', [[so], { order_line: [[0, 0, { product_id: p2, product_uom_qty: 2 }]] }]);
+        assert.deepEqual(demand().sort(), [[p, 7, 7], [p2, 2, 0]].sort());
+        c.call('sale.order.line', 'write', [[line], { product_uom_qty: 5 }]);
+        assert.deepEqual(demand().sort(), [[p, 5, 5], [p2, 2, 0]].sort());
+        assert.equal(c.read('product.product', p, ['free_qty']).free_qty, 5);
+        assert.deepEqual(c.read('sale.order', so, ['picking_ids']).picking_ids, [pick]);
+        const m = c.searchRead('stock.move', [['picking_id', '=', pick], ['product_id', '=', p]], ['id'])[0].id;
+        c.call('stock.move', 'write', [[m], { quantity: 5, picked: true }]);
+        const action = c.call('stock.picking', 'button_validate', [[pick]]);
+        const wiz = c.call('stock.backorder.confirmation', 'create', [{}], { context: action.context });
+        c.call('stock.backorder.confirmation', 'process', [[wiz]], { context: action.context });
+        fault(() => c.call('sale.order.line', 'write', [[line], { product_uom_qty: 3 }]), 'UserError', /cannot be decreased below the amount already delivered/);
+      });
+
+      it('only draft or cancelled orders, unposted invoices and undone pickings can be deleted', () => {
+        fault(() => c.call('sale.order', 'unlink', [[db.env().ref('sandbox.order_ready')]]), 'UserError', /You must first cancel it/);
+        fault(() => c.call('account.move', 'unlink', [[db.env().ref('sandbox.invoice_paid')]]), 'UserError', /posted once/);
+        const ready = c.read('sale.order', db.env().ref('sandbox.order_ready') as number, ['picking_ids']).picking_ids;
+        fault(() => c.call('stock.picking', 'unlink', [ready]), 'UserError', /draft or cancelled moves/);
+        const partner = c.call('res.partner', 'create', [{ name: 'Del Co', is_company: true }]);
+        const so = c.call('sale.order', 'create', [{ partner_id: partner, order_line: [[0, 0, { product_id: newProduct(c, version) }]] }]);
+        assert.equal(c.call('sale.order', 'unlink', [[so]]), true);
+        assert.deepEqual(c.call('sale.order', 'search', [[['id', '=', so]]]), []);
+      });
+
       it('a draft quotation cancels at once on every version', () => {
         const partner = c.call('res.partner', 'create', [{ name: 'Draft Co', is_company: true }]);
         const so = c.call('sale.order', 'create', [{ partner_id: partner }]);
@@ -345,6 +383,7 @@ for (const version of VERSIONS) {
         fault(() => i.call('account.journal', 'write', [[1], { name: 'Nope' }]), 'AccessError');
         fault(() => i.call('account.move', 'write', [[1], { ref: 'x' }]), 'AccessError');
         fault(() => i.call('product.product', 'write', [[1], { name: 'x' }]), 'AccessError');
+        fault(() => i.call('stock.quant', 'create', [{ product_id: 1, location_id: 1, inventory_quantity_auto_apply: 1 }], { context: { inventory_mode: true } }), 'AccessError');
         const customer = i.call('res.partner', 'search', [[['ref', '=', 'C003']]])[0];
         const so = i.call('sale.order', 'create', [{ partner_id: customer, client_order_ref: 'INT-1', order_line: [[0, 0, { product_id: i.call('product.product', 'search', [[['default_code', '=', 'DIST-0003']]])[0], product_uom_qty: 2 }]] }]);
         assert.equal(i.call('sale.order', 'action_confirm', [[so]]), true);

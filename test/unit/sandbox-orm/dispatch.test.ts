@@ -76,6 +76,12 @@ describe('sandbox ORM: calls, faults, access rights, transactions, versions', ()
       assert.throws(() => x(db, 'x.item', 'search_read', [[]], { bogus: 1 }), /unexpected keyword argument 'bogus'/);
     });
 
+    it('allowed_company_ids outside the user\'s companies: AccessError', () => {
+      const company = db.env().ref('base.main_company') as number;
+      assert.deepStrictEqual(x(db, 'x.item', 'search', [[]], { context: { allowed_company_ids: [company] } }), []);
+      assert.throws(() => x(db, 'x.item', 'search', [[]], { context: { allowed_company_ids: [company, 999] } }), (e: unknown) => e instanceof AccessError && e.message === 'Access to unauthorized or invalid companies.');
+    });
+
     it('context comes from kwargs', () => {
       const id = x(db, 'x.item', 'create', [{ name: 'arch', active: false }]) as number;
       assert.deepStrictEqual(x(db, 'x.item', 'search', [[['name', '=', 'arch']]], { context: { active_test: false } }), [id]);

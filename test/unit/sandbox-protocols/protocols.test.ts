@@ -154,7 +154,7 @@ describe('sandbox protocols (Odoo 19)', function () {
         [['demo', admin.uid, 'admin', 'res.partner', 'search', 5], /TypeError: .*argument after \* must be an iterable, not int/],
         [['demo', admin.uid, 'admin', 'res.partner', 'search', [[]], [1]], /TypeError: .*argument after \*\* must be a mapping, not list/],
         [['demo', 'abc', 'admin', 'res.partner', 'search', [[]]], /ValueError: invalid literal for int\(\) with base 10: 'abc'/],
-        [['demo', admin.uid, 'admin', 'res.partner'], /TypeError: execute_kw\(\) missing 1 required positional argument: 'method'/],
+        [['demo', admin.uid, 'admin', 'res.partner'], /TypeError: execute_kw\(\) missing 2 required positional arguments: 'method' and 'args'/],
       ];
       for (const [params, re] of cases) {
         const f = await fault(obj('execute_kw', params));
