@@ -565,11 +565,13 @@ export const registerAccount: ModuleRegistrar = (registry, version) => {
           const open = checkPayable(env, moveIds);
           let left = Number(wiz.amount) || 0;
           if (left <= 0) throw new UserError('The payment amount must be strictly positive.');
+          if (wiz.payment_difference_handling === 'reconcile' && !isZero(wizardResidual(env, wiz) - left)) {
+            throw new UserError('Writing off a payment difference is not available in this sandbox: keep the difference open.');
+          }
           const payments: number[] = [];
           open.forEach((m, i) => {
             const residual = moveResidual(env, m);
-            let amount = i === open.length - 1 ? left : Math.min(left, residual);
-            if (wiz.payment_difference_handling === 'reconcile' && open.length === 1) amount = Math.max(amount, residual);
+            const amount = i === open.length - 1 ? left : Math.min(left, residual);
             left = roundTo(left - amount, 2);
             if (amount > 0) payments.push(registerPayment(env, m.id, amount, {
               date: String(wiz.payment_date), journalId: idOf(wiz.journal_id), memo: String(wiz.communication || m.name),
