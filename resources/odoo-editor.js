@@ -417,7 +417,9 @@
    * msg/flow/global/env/JSONata is checked at run time.
    */
   lib.domainValidator = function (typeProperty) {
-    return function (v) {
+    // Two parameters: Node-RED (3.x+) only treats a returned message as "invalid" for (value, opt) validators.
+    // eslint-disable-next-line no-unused-vars
+    return function (v, opt) {
       var t = typeProperty ? this[typeProperty] : 'json';
       if (t && t !== 'json') return true;
       return nodeRedDomainValidator(v);
