@@ -35,9 +35,15 @@ export = function (RED: NodeAPI) {
   function CrmServer(this: CrmServerNode, config: CrmServerDef) {
     RED.nodes.createNode(this, config);
     const node = this;
-    node.clientConfig = buildCrmConfig(config, node.credentials ?? {}, (l) => node.debug(l));
-    node.provider = node.clientConfig.provider;
-    node.client = createCrmClient(node.clientConfig);
+    try {
+      node.clientConfig = buildCrmConfig(config, node.credentials ?? {}, (l) => node.debug(l));
+      node.provider = node.clientConfig.provider;
+      node.client = createCrmClient(node.clientConfig);
+    } catch (e) {
+      // Unusable settings (e.g. an unknown provider): the CRM nodes see no client and say so per message.
+      node.error(`crm-server: ${(e as Error).message}`);
+      return;
+    }
     node.on('close', (done: () => void) => {
       node.client.close();
       done();

@@ -464,8 +464,12 @@ export = function (RED: NodeAPI) {
       if (pollTimer) clearTimeout(pollTimer);
       if (drainTimer) clearTimeout(drainTimer);
       const waitFor = polling ?? Promise.resolve();
-      const until = new Promise((r) => setTimeout(r, 2000));
-      void Promise.race([waitFor, until]).then(() => done());
+      let untilTimer: NodeJS.Timeout | undefined;
+      const until = new Promise((r) => { untilTimer = setTimeout(r, 2000); });
+      void Promise.race([waitFor, until]).then(() => {
+        if (untilTimer) clearTimeout(untilTimer);
+        done();
+      });
       void accepted;
     });
   }

@@ -2,6 +2,7 @@ import type { NodeAPI, Node, NodeDef, NodeMessageInFlow } from 'node-red';
 import { keyFunction, contentHash, toMs, type KeyType } from '../lib/reliability/dedupe';
 import { throttle } from '../lib/reliability/throttle';
 import type { StateStore } from '../lib/state/types';
+import { NodeInputError, reportError } from './shared/errors';
 import { resolveStore } from './shared/store';
 
 interface DedupeDef extends NodeDef {
@@ -56,39 +57,66 @@ export = function (RED: NodeAPI) {
       node.status({ fill: 'grey', shape: 'ring', text: RED._('dedupe.status.idle', { kind: store?.kind ?? '' }) });
     }
 
+    const keyText = `${config.keyType === 'path' ? 'msg.' : ''}${config.key || '{{_msgid}}'}`;
+    const keyError = () =>
+      new NodeInputError(`key ${keyText}: ${RED._('dedupe.errors.nokey')}`, 'DedupeKeyError', { field: 'key' });
+    /** The key of a message; a template or path that cannot be evaluated is the message's fault. */
+    const keyFor = (msg: Msg): string | undefined => {
+      try {
+        return (keyOf as (m: unknown) => string | undefined)(msg);
+      } catch (e) {
+        throw new NodeInputError(`key ${keyText}: ${(e as Error).message}`, 'DedupeKeyError', { field: 'key' });
+      }
+    };
+
+    // A pending (throttled) green count must not overwrite the red ring of a failure.
+    const fail = (done: (err?: Error) => void, e: unknown, text?: string) => {
+      status.cancel();
+      reportError(node, done, e, text);
+    };
+
     node.on('input', (msg: Msg, send, done) => {
       if (configError || !store || !keyOf) {
-        done(Object.assign(new Error(configError ?? 'dedupe not configured'), { code: 'DedupeConfigError', cause: { type: 'config', retryable: false } }));
+        fail(done, new NodeInputError(configError ?? 'dedupe not configured', 'DedupeConfigError', { type: 'config' }), RED._('dedupe.status.config'));
         return;
       }
       const s = store;
       const control = msg.dedupe;
-      if (control && control.release === true) {
-        // Camel removeOnFailure: forget the key so a redelivered event is accepted again.
-        const key = typeof control.key === 'string' && control.key ? control.key : keyOf(msg);
-        if (!key) {
-          done(Object.assign(new Error(RED._('dedupe.errors.nokey')), { code: 'DedupeKeyError', cause: { type: 'input', retryable: false } }));
+      let key: string | undefined;
+      try {
+        if (control && control.release === true) {
+          // Camel removeOnFailure: forget the key so a redelivered event is accepted again.
+          if (control.key !== undefined && (typeof control.key !== 'string' || !control.key)) {
+            throw new NodeInputError(`msg.dedupe.key: must be a non-empty string (the key to release)`, 'DedupeKeyError', { field: 'dedupe.key' });
+          }
+          const rkey = control.key || keyFor(msg);
+          if (!rkey) throw keyError();
+          s.release(namespace, rkey).then(
+            () => {
+              node.status({ fill: 'green', shape: 'ring', text: RED._('dedupe.status.released', { key: rkey.slice(0, 40) }) });
+              done();
+            },
+            (err: Error) => fail(done, err, RED._('dedupe.status.storeError')),
+          );
           return;
         }
-        s.release(namespace, key).then(
-          () => {
-            node.status({ fill: 'green', shape: 'ring', text: RED._('dedupe.status.released', { key: key.slice(0, 40) }) });
-            done();
-          },
-          (err: Error) => done(err),
-        );
+        key = keyFor(msg);
+        if (!key) throw keyError();
+      } catch (e) {
+        fail(done, e, e instanceof NodeInputError && e.code === 'DedupeKeyError' ? RED._('dedupe.status.nokey') : undefined);
         return;
       }
-      const key = keyOf(msg);
-      if (!key) {
-        node.status({ fill: 'red', shape: 'ring', text: RED._('dedupe.status.nokey') });
-        done(Object.assign(new Error(RED._('dedupe.errors.nokey')), { code: 'DedupeKeyError', cause: { type: 'input', retryable: false } }));
+      let hash: string | undefined;
+      try {
+        hash = mode === 'content' ? contentHash(msg, hashFields) : undefined;
+      } catch (e) {
+        fail(done, new NodeInputError(`content hash: ${(e as Error).message}`, 'DedupeKeyError', { field: 'hashFields' }));
         return;
       }
-      const hash = mode === 'content' ? contentHash(msg, hashFields) : undefined;
-      s.claim(namespace, key, ttlMs, hash).then(
+      const k = key;
+      s.claim(namespace, k, ttlMs, hash).then(
         (result) => {
-          const info: Record<string, unknown> = { key, firstSeenAt: result.firstSeenAt };
+          const info: Record<string, unknown> = { key: k, firstSeenAt: result.firstSeenAt };
           if (hash) info.hash = hash;
           if (result.previousHash) info.previousHash = result.previousHash;
           if (result.claimed) {
@@ -107,8 +135,10 @@ export = function (RED: NodeAPI) {
           done();
         },
         (err: Error) => {
-          node.status({ fill: 'red', shape: 'ring', text: RED._('dedupe.status.storeError') });
-          done(Object.assign(err, { cause: (err as { cause?: unknown }).cause ?? { type: 'store', retryable: true } }));
+          // The store being unavailable is not the message's fault: retryable.
+          const e = new NodeInputError(`state store: ${err.message}`, 'DedupeStoreError', { type: 'store' });
+          e.cause.retryable = true;
+          fail(done, e, RED._('dedupe.status.storeError'));
         },
       );
     });

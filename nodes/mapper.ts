@@ -4,6 +4,8 @@ import { Mapper, checkRules, parseRules, type JsonataCompiler, type MappingIssue
 import { CANONICAL_SCHEMAS, type CanonicalSchemaName } from '../lib/mapping/schemas';
 import { schemaFromFields, type OdooFields } from '../lib/mapping/odoo-schema';
 import { throttle } from '../lib/reliability/throttle';
+import { reportError } from './shared/errors';
+import { shorten } from './shared/status';
 
 interface MapperDef extends NodeDef {
   rules?: string;
@@ -112,9 +114,10 @@ export = function (RED: NodeAPI) {
 
     node.on('input', (msg: Msg, send, done) => {
       if (configError) {
+        // Documented: the message goes to the error output (2) with the reason; the status stays red.
         msg.error = { message: `mapper configuration: ${configError}`, issues: [] };
         bad++;
-        status();
+        node.status({ fill: 'red', shape: 'ring', text: shorten(`${RED._('mapper.status.config')}: ${configError}`) });
         send([null, msg]);
         done();
         return;
@@ -138,8 +141,8 @@ export = function (RED: NodeAPI) {
           },
           (err: Error) => {
             // Not the message's fault (Odoo unreachable while fetching fields_get): a typed error for Catch/retry.
-            node.status({ fill: 'red', shape: 'ring', text: RED._('mapper.status.fieldsError') });
-            done(err);
+            status.cancel();
+            reportError(node, done, err, RED._('mapper.status.fieldsError'));
           },
         );
     });

@@ -6,8 +6,8 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import type { OdooClient } from '../lib/odoo/client';
 import { OdooRequestError } from '../lib/odoo/errors';
-import { parseIds } from '../lib/odoo/params';
 import { evalTyped } from './shared/env';
+import { contextOf, describe, idsOf, modelName, source } from './shared/inputs';
 import { reportError } from './shared/errors';
 import { failed, idle, ok, working } from './shared/status';
 
@@ -32,7 +32,7 @@ function parseJson(text: string | undefined, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new OdooRequestError(`odoo-call: ${what} is not valid JSON: ${(e as Error).message}`);
+    throw new OdooRequestError(`property ${what}: not valid JSON: ${(e as Error).message}`);
   }
 }
 
@@ -53,25 +53,32 @@ export = function (RED: NodeAPI) {
       try {
         if (!server) throw new OdooRequestError('odoo-call: no odoo-server configuration selected');
         const client = server.client;
-        const model = msg.model !== undefined && msg.model !== '' ? msg.model : await evalTyped(RED, node, msg, config.model, config.modelType);
-        const method = msg.method !== undefined && msg.method !== '' ? msg.method : await evalTyped(RED, node, msg, config.method, config.methodType);
-        if (typeof model !== 'string' || !model.trim()) throw new OdooRequestError('odoo-call: no model (property model or msg.model)');
-        if (typeof method !== 'string' || !method.trim()) throw new OdooRequestError('odoo-call: no method (property method or msg.method)', { model });
+        const modelFromMsg = msg.model !== undefined && msg.model !== '';
+        const methodFromMsg = msg.method !== undefined && msg.method !== '';
+        const model = modelName(modelFromMsg ? msg.model : await evalTyped(RED, node, msg, config.model, config.modelType), source(modelFromMsg, 'model'));
+        const methodSrc = methodFromMsg ? msg.method : await evalTyped(RED, node, msg, config.method, config.methodType);
+        if (typeof methodSrc !== 'string' || !methodSrc.trim()) throw new OdooRequestError(`${source(methodFromMsg, 'method')}: a method name is required, e.g. "action_confirm" (got ${describe(methodSrc)})`, { model });
+        const method = methodSrc.trim();
+        const ex = { model, method };
+        // A non-array args value is sent as the only argument (documented); values JSON cannot carry are refused.
         let args: unknown = msg.args !== undefined ? msg.args : parseJson(config.args, 'args');
+        if (typeof args === 'function' || typeof args === 'symbol' || typeof args === 'bigint') {
+          throw new OdooRequestError(`msg.args: must be an array of positional arguments (got ${describe(args)})`, ex);
+        }
         if (args === undefined || args === null) {
-          const ids = parseIds(msg.ids);
+          const ids = idsOf(msg.ids, 'msg.ids', ex);
           args = ids ? [ids] : [];
         } else if (!Array.isArray(args)) {
           args = [args];
         }
-        const kwargs = msg.kwargs !== undefined ? msg.kwargs : parseJson(config.kwargs, 'kwargs') ?? {};
-        if (!kwargs || typeof kwargs !== 'object' || Array.isArray(kwargs)) throw new OdooRequestError('odoo-call: kwargs must be an object', { model, method });
+        const kwFromMsg = msg.kwargs !== undefined;
+        const kwargs = kwFromMsg ? msg.kwargs : parseJson(config.kwargs, 'kwargs') ?? {};
+        if (!kwargs || typeof kwargs !== 'object' || Array.isArray(kwargs)) throw new OdooRequestError(`${source(kwFromMsg, 'kwargs')}: must be an object of keyword arguments (got ${describe(kwargs)})`, ex);
         const kw = { ...(kwargs as Record<string, unknown>) };
-        if (msg.context !== undefined && msg.context !== null && typeof msg.context === 'object' && !Array.isArray(msg.context)) {
-          kw.context = { ...((kw.context as Record<string, unknown>) ?? {}), ...(msg.context as Record<string, unknown>) };
-        }
+        const context = contextOf(msg.context, ex);
+        if (context) kw.context = { ...((kw.context as Record<string, unknown>) ?? {}), ...context };
         working(node, `${model}.${method}`);
-        msg.payload = await client.executeKw(model.trim(), method.trim(), args as unknown[], kw);
+        msg.payload = await client.executeKw(model, method, args as unknown[], kw);
         if (closing) return done();
         send(msg);
         ok(node, `ok, ${model}.${method}`);

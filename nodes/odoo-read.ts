@@ -7,8 +7,8 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import type { OdooClient, OdooRecord } from '../lib/odoo/client';
 import { OdooRequestError } from '../lib/odoo/errors';
-import { parseCount, parseDomain, parseFields, parseIds } from '../lib/odoo/params';
 import { evalTyped } from './shared/env';
+import { contextOf, countOf, domainOf, fieldsOf, idsOf, modelName, source } from './shared/inputs';
 import { reportError } from './shared/errors';
 import { failed, idle, ok, working } from './shared/status';
 
@@ -42,11 +42,14 @@ export = function (RED: NodeAPI) {
     RED.nodes.createNode(this, config);
     const node = this;
     const server = RED.nodes.getNode(config.server) as ServerNode | null;
-    const method = METHODS.has(config.method ?? '') ? (config.method as string) : 'search_read';
+    // A missing method (older export) means the default; an unknown one is reported per message.
+    const badMethod = config.method && !METHODS.has(config.method) ? config.method : undefined;
+    const method = config.method && METHODS.has(config.method) ? config.method : 'search_read';
     const paging = config.paging === 'page' || config.paging === 'record' ? config.paging : 'none';
     const pageSize = Math.max(1, Number(config.pageSize) || 200);
     let closing = false;
     if (!server) failed(node, 'no Odoo server configured');
+    else if (badMethod) failed(node, `unknown method ${badMethod}`);
     else idle(node);
 
     node.on('close', () => {
@@ -57,22 +60,24 @@ export = function (RED: NodeAPI) {
       const msg = msgIn as Msg;
       try {
         if (!server) throw new OdooRequestError('odoo-read: no odoo-server configuration selected');
+        if (badMethod) throw new OdooRequestError(`property method: unknown method "${badMethod}" (search_read, read, search_count, name_search, fields_get)`);
         const client = server.client;
-        const model = msg.model !== undefined && msg.model !== '' ? msg.model : await evalTyped(RED, node, msg, config.model, config.modelType);
-        if (typeof model !== 'string' || !model.trim()) throw new OdooRequestError('odoo-read: no model (set the model property or msg.model)', { method });
-        const domainSrc = msg.domain !== undefined ? msg.domain : await evalTyped(RED, node, msg, config.domain, config.domainType || 'json');
-        let domain = parseDomain(domainSrc);
-        const fields = parseFields(msg.fields !== undefined ? msg.fields : await evalTyped(RED, node, msg, config.fields, config.fieldsType));
-        const ids = parseIds(msg.ids);
-        const limit = parseCount(msg.limit !== undefined ? msg.limit : config.limit, 'limit') || undefined;
-        const offset = parseCount(msg.offset !== undefined ? msg.offset : config.offset, 'offset') || undefined;
+        const ex = { method };
+        const modelFromMsg = msg.model !== undefined && msg.model !== '';
+        const model = modelName(modelFromMsg ? msg.model : await evalTyped(RED, node, msg, config.model, config.modelType), source(modelFromMsg, 'model'), ex);
+        const ex2 = { model, method };
+        const domainFromMsg = msg.domain !== undefined;
+        const domainSrc = domainFromMsg ? msg.domain : await evalTyped(RED, node, msg, config.domain, config.domainType || 'json');
+        let domain = domainOf(domainSrc, source(domainFromMsg, 'domain'), ex2);
+        const fieldsFromMsg = msg.fields !== undefined;
+        const fields = fieldsOf(fieldsFromMsg ? msg.fields : await evalTyped(RED, node, msg, config.fields, config.fieldsType), source(fieldsFromMsg, 'fields'), ex2);
+        const ids = idsOf(msg.ids, 'msg.ids', ex2);
+        const limit = countOf(msg.limit !== undefined ? msg.limit : config.limit, source(msg.limit !== undefined, 'limit'), ex2) || undefined;
+        const offset = countOf(msg.offset !== undefined ? msg.offset : config.offset, source(msg.offset !== undefined, 'offset'), ex2) || undefined;
         const orderSrc = msg.order !== undefined ? msg.order : config.order;
+        if (orderSrc !== undefined && orderSrc !== null && typeof orderSrc !== 'string') throw new OdooRequestError(`msg.order: must be text such as "name asc, id desc"`, ex2);
         const order = typeof orderSrc === 'string' && orderSrc.trim() ? orderSrc.trim() : undefined;
-        let context: Record<string, unknown> | undefined;
-        if (msg.context !== undefined && msg.context !== null) {
-          if (typeof msg.context !== 'object' || Array.isArray(msg.context)) throw new OdooRequestError('msg.context must be an object');
-          context = msg.context as Record<string, unknown>;
-        }
+        const context = contextOf(msg.context, ex2);
         const what = `${method} ${model}`;
         working(node, what);
 
@@ -91,7 +96,7 @@ export = function (RED: NodeAPI) {
             result = await client.searchRead(model, domain, { fields, order, limit, offset, context });
             break;
           case 'read': {
-            if (!ids) throw new OdooRequestError('odoo-read: read needs msg.ids', { model, method });
+            if (!ids) throw new OdooRequestError('msg.ids: method read needs the ids of the records to read', { model, method });
             const kwargs: Record<string, unknown> = {};
             if (fields) kwargs.fields = fields;
             if (context) kwargs.context = context;

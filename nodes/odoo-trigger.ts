@@ -13,10 +13,10 @@ import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import type { Request, Response } from 'express';
 import type { OdooClient, OdooRecord } from '../lib/odoo/client';
 import { OdooRequestError } from '../lib/odoo/errors';
-import { parseDomain, parseFields } from '../lib/odoo/params';
 import { Change, OdooPoller } from '../lib/odoo/poller';
 import type { StateStore } from '../lib/state/types';
 import { envValue } from './shared/env';
+import { domainOf, fieldsOf } from './shared/inputs';
 import { reportError, toContractError, errorStatusText } from './shared/errors';
 import { clock, failed, idle, ok, working } from './shared/status';
 import { resolveStore } from './shared/store';
@@ -95,6 +95,8 @@ export = function (RED: NodeAPI) {
     let store: StateStore | undefined;
     let poller: OdooPoller | undefined;
     let routePath: string | undefined;
+    let routeHandler: unknown;
+    let setupError: Error | undefined;
 
     const emit = (changes: Change[]) => {
       if (!changes.length || closed) return;
@@ -126,30 +128,35 @@ export = function (RED: NodeAPI) {
 
     try {
       if (!server) throw new OdooRequestError('odoo-trigger: no odoo-server configuration selected');
-      if (!model) throw new OdooRequestError('odoo-trigger: no model');
+      if (!model) throw new OdooRequestError('property model: the model to watch is required, e.g. "res.partner"');
       store = resolveStore(RED, node, config.store);
       poller = new OdooPoller(server.client, store, {
         model,
         key: `${node.id}`,
-        domain: parseDomain(config.domain),
-        fields: parseFields(config.fields),
-        trackFields: parseFields(config.trackFields),
+        domain: domainOf(config.domain, 'property domain', { model }),
+        fields: fieldsOf(config.fields, 'property fields', { model }),
+        trackFields: fieldsOf(config.trackFields, 'property trackFields', { model }),
         since: config.since === 'all' ? 'all' : 'now',
         overlapS: config.overlap !== undefined && config.overlap !== '' ? Math.max(0, Number(config.overlap) || 0) : 60,
         pageSize: Math.max(1, Number(config.pageSize) || 200),
       });
     } catch (e) {
       const err = toContractError(e);
+      setupError = err;
       failed(node, errorStatusText(err));
       node.error(err.message);
     }
 
-    const pollOnce = (): Promise<void> => {
-      if (!poller || closed) return Promise.resolve();
-      if (polling) return polling;
+    /** One poll at a time; resolves with the error (already shown in the status) or undefined. */
+    let lastPollError: Error | undefined;
+    const pollOnce = (report = true): Promise<Error | undefined> => {
+      if (!poller || closed) return Promise.resolve(undefined);
+      if (polling) return polling.then(() => lastPollError);
       const p = poller;
       working(node, `polling ${model}`);
-      polling = (async () => {
+      const run = (async () => {
+        lastPollError = undefined;
+        await Promise.resolve(); // so that `polling` below is set before the finally clause runs
         try {
           const changes = await p.poll();
           if (closed) return;
@@ -158,13 +165,16 @@ export = function (RED: NodeAPI) {
         } catch (e) {
           if (closed) return;
           const err = toContractError(e);
+          lastPollError = err;
           failed(node, errorStatusText(err));
-          node.error(err, { topic: model, error: err } as unknown as Msg);
+          // A timed poll has no message of its own: node.error with a msg still reaches Catch.
+          if (report) node.error(err, { topic: model, error: err } as unknown as Msg);
         } finally {
           polling = undefined;
         }
       })();
-      return polling;
+      polling = run;
+      return run.then(() => lastPollError);
     };
 
     const schedule = () => {
@@ -242,19 +252,21 @@ export = function (RED: NodeAPI) {
           }
         };
         RED.httpNode.post(routePath, handler);
+        routeHandler = handler;
       }
     }
 
     node.on('input', async (msgIn, _send, done) => {
       const msg = msgIn as Msg;
       try {
-        if (!poller) throw new OdooRequestError('odoo-trigger is not configured (see its status)');
+        if (!poller) throw setupError ?? new OdooRequestError('odoo-trigger is not configured (see its status)');
         if (msg.reset === true) {
           if (polling) await polling;
           await poller.reset();
         }
-        await pollOnce();
-        done();
+        const err = await pollOnce(false);
+        if (err) reportError(node, done, err);
+        else done();
       } catch (e) {
         reportError(node, done, e);
       }
@@ -267,8 +279,9 @@ export = function (RED: NodeAPI) {
         const router = (RED.httpNode as unknown as { _router?: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> } })._router;
         if (router) {
           for (let i = router.stack.length - 1; i >= 0; i--) {
-            const r = router.stack[i].route;
-            if (r && r.path === routePath && r.methods.post) router.stack.splice(i, 1);
+            // Only this node's own route: another node on the same path (partial deploy) keeps its own.
+            const r = router.stack[i].route as { path: string; methods: Record<string, boolean>; stack?: Array<{ handle?: unknown }> } | undefined;
+            if (r && r.path === routePath && r.methods.post && (r.stack ?? []).some((l) => l.handle === routeHandler)) router.stack.splice(i, 1);
           }
         }
       }

@@ -6,8 +6,8 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import type { OdooClient, OdooRecord } from '../lib/odoo/client';
 import { OdooRequestError } from '../lib/odoo/errors';
-import { parseFields, parseIds } from '../lib/odoo/params';
 import { evalTyped } from './shared/env';
+import { contextOf, describe, fieldsOf, idsOf, modelName, source } from './shared/inputs';
 import { reportError } from './shared/errors';
 import { failed, idle, ok, working } from './shared/status';
 
@@ -37,11 +37,11 @@ function valuesList(payload: unknown, model: string, op: string): { list: OdooRe
   if (isValues(payload)) return { list: [payload], single: true };
   if (Array.isArray(payload)) {
     payload.forEach((v, i) => {
-      if (!isValues(v)) throw new OdooRequestError(`odoo-write ${op}: msg.payload[${i}] is not an object of field values`, { model, method: op });
+      if (!isValues(v)) throw new OdooRequestError(`msg.payload[${i}]: ${op} needs an object of field values (got ${describe(v)})`, { model, method: op });
     });
     return { list: payload as OdooRecord[], single: false };
   }
-  throw new OdooRequestError(`odoo-write ${op}: msg.payload must be an object of field values or an array of them`, { model, method: op });
+  throw new OdooRequestError(`msg.payload: ${op} needs an object of field values or an array of them (got ${describe(payload)})`, { model, method: op });
 }
 
 export = function (RED: NodeAPI) {
@@ -49,9 +49,12 @@ export = function (RED: NodeAPI) {
     RED.nodes.createNode(this, config);
     const node = this;
     const server = RED.nodes.getNode(config.server) as ServerNode | null;
-    const operation = OPERATIONS.has(config.operation ?? '') ? (config.operation as string) : 'create';
+    // A missing operation (older export) means the default; an unknown one must not silently create.
+    const badOperation = config.operation && !OPERATIONS.has(config.operation) ? config.operation : undefined;
+    const operation = config.operation && OPERATIONS.has(config.operation) ? config.operation : 'create';
     let closing = false;
     if (!server) failed(node, 'no Odoo server configured');
+    else if (badOperation) failed(node, `unknown operation ${badOperation}`);
     else idle(node);
     node.on('close', () => {
       closing = true;
@@ -61,14 +64,11 @@ export = function (RED: NodeAPI) {
       const msg = msgIn as Msg;
       try {
         if (!server) throw new OdooRequestError('odoo-write: no odoo-server configuration selected');
+        if (badOperation) throw new OdooRequestError(`property operation: unknown operation "${badOperation}" (create, write, unlink, upsert)`);
         const client = server.client;
-        const model = msg.model !== undefined && msg.model !== '' ? msg.model : await evalTyped(RED, node, msg, config.model, config.modelType);
-        if (typeof model !== 'string' || !model.trim()) throw new OdooRequestError('odoo-write: no model (set the model property or msg.model)', { method: operation });
-        let context: Record<string, unknown> | undefined;
-        if (msg.context !== undefined && msg.context !== null) {
-          if (!isValues(msg.context)) throw new OdooRequestError('msg.context must be an object', { model, method: operation });
-          context = msg.context;
-        }
+        const modelFromMsg = msg.model !== undefined && msg.model !== '';
+        const model = modelName(modelFromMsg ? msg.model : await evalTyped(RED, node, msg, config.model, config.modelType), source(modelFromMsg, 'model'), { method: operation });
+        const context = contextOf(msg.context, { model, method: operation });
         const kw = context ? { context } : {};
         const what = `${operation} ${model}`;
         let result: unknown;
@@ -84,10 +84,10 @@ export = function (RED: NodeAPI) {
           }
           case 'write': {
             const { list, single } = valuesList(msg.payload, model, 'write');
-            const ids = parseIds(msg.ids);
+            const ids = idsOf(msg.ids, 'msg.ids', { model, method: 'write' });
             working(node, what);
             if (ids) {
-              if (!single) throw new OdooRequestError('odoo-write write: with msg.ids, msg.payload must be one values object', { model, method: 'write' });
+              if (!single) throw new OdooRequestError('msg.payload: with msg.ids, write needs one values object (not an array)', { model, method: 'write' });
               await client.executeKw(model, 'write', [ids, list[0]], kw);
               result = ids;
             } else {
@@ -96,7 +96,7 @@ export = function (RED: NodeAPI) {
               const written: number[] = [];
               list.forEach((r, i) => {
                 const id = Number(r.id);
-                if (!Number.isInteger(id) || id <= 0) throw new OdooRequestError(`odoo-write write: give msg.ids, or an id in every record (record ${i} has none)`, { model, method: 'write' });
+                if (!Number.isInteger(id) || id <= 0) throw new OdooRequestError(`msg.ids: write needs msg.ids, or an id in every record (msg.payload[${i}] has none)`, { model, method: 'write' });
                 const { id: _drop, ...vals } = r;
                 void _drop;
                 const key = JSON.stringify(Object.keys(vals).sort().map((k) => [k, vals[k]]));
@@ -112,8 +112,8 @@ export = function (RED: NodeAPI) {
             break;
           }
           case 'unlink': {
-            const ids = parseIds(msg.ids !== undefined ? msg.ids : msg.payload);
-            if (!ids || !ids.length) throw new OdooRequestError('odoo-write unlink: msg.ids (or msg.payload) must hold the ids to delete', { model, method: 'unlink' });
+            const ids = msg.ids !== undefined ? idsOf(msg.ids, 'msg.ids', { model, method: 'unlink' }) : idsOf(msg.payload, 'msg.payload', { model, method: 'unlink' });
+            if (!ids || !ids.length) throw new OdooRequestError('msg.ids: unlink needs the ids to delete (in msg.ids or msg.payload)', { model, method: 'unlink' });
             working(node, what);
             await client.executeKw(model, 'unlink', [ids], kw);
             result = ids;
@@ -122,8 +122,8 @@ export = function (RED: NodeAPI) {
           }
           default: {
             const { list } = valuesList(msg.payload, model, 'upsert');
-            const matchOn = parseFields(msg.matchOn !== undefined ? msg.matchOn : config.matchOn);
-            if (!matchOn || !matchOn.length) throw new OdooRequestError('odoo-write upsert: no match keys (property matchOn or msg.matchOn)', { model, method: 'upsert' });
+            const matchOn = fieldsOf(msg.matchOn !== undefined ? msg.matchOn : config.matchOn, source(msg.matchOn !== undefined, 'matchOn'), { model, method: 'upsert' });
+            if (!matchOn || !matchOn.length) throw new OdooRequestError('matchOn: upsert needs match keys (property matchOn or msg.matchOn)', { model, method: 'upsert' });
             working(node, `${what} (${list.length})`);
             const r = await client.upsert(model, list, matchOn, {
               context,

@@ -18,6 +18,7 @@ import { classify, decide, policyFrom, type RetryPolicy } from '../lib/reliabili
 import { selectDeadLetters, type DeadLetterFilter } from '../lib/reliability/deadletters';
 import { throttle } from '../lib/reliability/throttle';
 import type { DeadLetter, QueueItem, StateStore } from '../lib/state/types';
+import { NodeInputError, reportError } from './shared/errors';
 import { resolveStore } from './shared/store';
 
 interface RetryDef extends NodeDef {
@@ -332,19 +333,29 @@ export = function (RED: NodeAPI) {
       return letters.map((l) => l.id);
     };
 
+    const controlError = (field: string, text: string) => new NodeInputError(`${field}: ${text}`, 'RetryControlError', { field });
+
     async function handleControl(msg: Msg, send: (m: Array<Msg | null>) => void): Promise<void> {
-      const action = String(msg.action ?? 'list');
+      if (typeof msg.action !== 'string') throw controlError('msg.action', `must be "list", "replay" or "discard" (got ${msg.action === null ? 'null' : typeof msg.action})`);
+      const action = msg.action || 'list';
+      if (msg.filter !== undefined && msg.filter !== null && (typeof msg.filter !== 'object' || Array.isArray(msg.filter))) {
+        throw controlError('msg.filter', `must be an object such as {"code": "OdooTransientError"} or {"all": true} (got ${Array.isArray(msg.filter) ? 'an array' : typeof msg.filter})`);
+      }
+      if (msg.ids !== undefined && msg.ids !== null && !(Array.isArray(msg.ids) && msg.ids.every((x) => typeof x === 'string' || typeof x === 'number'))) {
+        throw controlError('msg.ids', 'must be a list of dead-letter ids');
+      }
       const filter = toFilter(msg.filter);
+      if (filter.status !== undefined && !Number.isFinite(filter.status)) throw controlError('msg.filter.status', 'must be an HTTP status number');
       if (Array.isArray(msg.ids)) filter.ids = msg.ids.map(String);
       if (action === 'list') {
         msg.payload = await node.listDeadLetters(Number((msg.filter as { limit?: unknown } | undefined)?.limit) || 1000);
         if (isTargeted(filter)) msg.payload = selectDeadLetters(msg.payload as DeadLetter[], filter);
       } else if (action === 'replay' || action === 'discard') {
-        if (!isTargeted(filter)) throw new Error(RED._('retry.errors.untargeted', { action }));
+        if (!isTargeted(filter)) throw controlError('msg.ids', RED._('retry.errors.untargeted', { action }));
         const ids = action === 'replay' ? await node.replay(filter) : await node.discard(filter);
         msg.payload = { action, count: ids.length, ids };
       } else {
-        throw new Error(RED._('retry.errors.action', { action }));
+        throw controlError('msg.action', RED._('retry.errors.action', { action }));
       }
       send([null, msg]);
     }
@@ -354,8 +365,15 @@ export = function (RED: NodeAPI) {
         done(Object.assign(new Error(RED._('retry.errors.nostore')), { code: 'RetryConfigError', cause: { type: 'config', retryable: false } }));
         return;
       }
-      if (msg.topic === 'deadletter' && typeof msg.action === 'string') {
-        handleControl(msg, send).then(() => done(), (err: Error) => done(err));
+      // A control message (topic "deadletter" with an action) is never mistaken for data to retry.
+      if (msg.topic === 'deadletter' && msg.action !== undefined) {
+        handleControl(msg, send).then(
+          () => done(),
+          (err: Error) => {
+            showStatus.cancel();
+            reportError(node, done, err);
+          },
+        );
         return;
       }
       const marker = msg._retry;

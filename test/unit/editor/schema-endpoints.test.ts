@@ -133,7 +133,10 @@ describe('editor: live schema endpoints', function () {
     assert.strictEqual(r.json.model, 'res.partner');
     const f = Object.fromEntries(r.json.fields.map((x: { name: string }) => [x.name, x]));
     assert.strictEqual(f.name.type, 'char');
-    assert.strictEqual(f.name.required, true);
+    assert.strictEqual(f.name.required, false, "res.partner's name is not required at field level in Odoo");
+    const so = await call('POST', '/fields', { url: odoo.url, db: 'demo', username: 'integration', password: 'integration', model: 'sale.order' });
+    const partnerId = so.json.fields.find((x: { name: string }) => x.name === 'partner_id');
+    assert.deepStrictEqual([partnerId.type, partnerId.required, partnerId.relation], ['many2one', true, 'res.partner']);
     assert.strictEqual(f.country_id.type, 'many2one');
     assert.strictEqual(f.country_id.relation, 'res.country');
     assert.strictEqual(f.type.type, 'selection');
