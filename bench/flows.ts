@@ -89,11 +89,13 @@ async function backfill(crmDb: any, odoo: OdooRpc, _crm: CrmApi, env: Record<str
     const t0 = Date.now();
     const started = await fetch(`${nr.url}/integration/customers/backfill`, { method: 'POST' });
     if (started.status !== 202) throw new Error(`backfill did not start: ${started.status}`);
+    let failure: string | undefined;
     const run = await waitFor('the backfill', async () => {
       const s = (await (await fetch(`${nr.url}/integration/customers/backfill`)).json()) as Record<string, any>;
-      if (s.error) throw new Error(s.error);
-      return s.finishedAt ? s : undefined;
+      if (s.error) failure = s.error;
+      return s.finishedAt || s.error ? s : undefined;
     }, 15 * 60_000, 200);
+    if (failure) throw new Error(`backfill failed: ${failure}`);
     const odooS = (Date.now() - t0) / 1000;
     const after = await odoo.call<number>('res.partner', 'search_count', [[['is_company', '=', true]]]);
     const target = crmDb.all('companies').length as number;
