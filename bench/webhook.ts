@@ -21,6 +21,7 @@ const opt = (name: string, def: number) => {
 };
 const SECONDS = opt('seconds', 5);
 const CONCURRENCY = opt('concurrency', 50);
+const BATCH = opt('batch', 10);
 const SECRET = 'bench-secret';
 const TOKEN = 'bench-token';
 
@@ -107,15 +108,17 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
   let eventId = 5_000_000_000;
-  const signed = () => {
+  // HubSpot batches up to 100 events per request; `perRequest` events go in each signed body.
+  const signedBatch = (perRequest: number) => () => {
     const now = Date.now();
-    const body = JSON.stringify([{
+    const body = JSON.stringify(Array.from({ length: perRequest }, () => ({
       eventId: eventId++, subscriptionId: 1, portalId: 62515, appId: 1160452, occurredAt: now, subscriptionType: 'company.propertyChange',
       attemptNumber: 0, objectId: Number(ready.companies[eventId % ready.companies.length]), changeSource: 'CRM_UI', propertyName: 'name', propertyValue: `Bench ${eventId}`,
-    }]);
+    })));
     const sig = crypto.createHmac('sha256', SECRET).update(`POST${hookUrl}${body}${now}`).digest('base64');
     return { body, headers: { 'x-hubspot-request-timestamp': String(now), 'x-hubspot-signature-v3': sig } };
   };
+  const signed = signedBatch(1);
   const plainBody = () => {
     const now = Date.now();
     return { body: JSON.stringify([{ eventId: eventId++, occurredAt: now, subscriptionType: 'company.propertyChange', objectId: 1, propertyName: 'name', propertyValue: 'x' }]), headers: {} };
@@ -128,12 +131,15 @@ async function main(): Promise<void> {
     note(`baseline: ${baseline.requests} requests, ${baseline.errors} errors in ${baseline.seconds} s`);
     const trig = await run(hookUrl, signed, SECONDS);
     note(`crm-trigger: ${trig.requests} events, ${trig.errors} errors in ${trig.seconds} s`);
+    const batched = await run(hookUrl, signedBatch(BATCH), SECONDS);
+    note(`crm-trigger, ${BATCH} events per request: ${batched.requests * BATCH} events, ${batched.errors} errors in ${batched.seconds} s`);
     const value = trig.requests / trig.seconds;
     const baselineRate = baseline.requests / baseline.seconds;
     const out = {
       bench: 'webhook', metric: 'events_per_s', unit: 'events/s',
       value: Math.round(value), baseline: Math.round(baselineRate), ratio: Math.round((baselineRate / Math.max(value, 1e-9)) * 100) / 100,
       concurrency: CONCURRENCY, seconds: SECONDS, events_per_request: 1,
+      batched_events_per_s: Math.round((batched.requests * BATCH) / batched.seconds), batched_events_per_request: BATCH, batched_errors: batched.errors,
       errors: trig.errors, baseline_errors: baseline.errors,
       p50_ms: Math.round(trig.p50 * 100) / 100, p99_ms: Math.round(trig.p99 * 100) / 100,
       baseline_p50_ms: Math.round(baseline.p50 * 100) / 100, baseline_p99_ms: Math.round(baseline.p99 * 100) / 100,
