@@ -99,8 +99,16 @@ async function backfill(crmDb: any, odoo: OdooRpc, _crm: CrmApi, env: Record<str
     const odooS = (Date.now() - t0) / 1000;
     const after = await odoo.call<number>('res.partner', 'search_count', [[['is_company', '=', true]]]);
     const target = crmDb.all('companies').length as number;
-    await waitFor('the write-back', async () => crmDb.all('companies').filter((r: any) => r.properties.odoo_partner_id).length >= target - run.exceptions || undefined, 15 * 60_000, 250);
-    const writebackS = (Date.now() - t0) / 1000;
+    // write-back done: every company linked, or the count stable for 2 s (a rejected write-back is a dead letter)
+    let last = -1;
+    let lastChange = Date.now();
+    let doneAt = Date.now();
+    await waitFor('the write-back', async () => {
+      const n = crmDb.all('companies').filter((r: any) => r.properties.odoo_partner_id).length;
+      if (n !== last) { last = n; lastChange = doneAt = Date.now(); }
+      return n >= target || Date.now() - lastChange > 2000 || undefined;
+    }, 15 * 60_000, 100);
+    const writebackS = (doneAt - t0) / 1000;
     return { odooS, writebackS, created: after - before, run };
   } finally {
     await nr.stop();
@@ -145,19 +153,35 @@ async function main(): Promise<void> {
     // (b) won deal -> confirmed order, without and with 100 ms Odoo latency
     const nr = await startNodeRed([path.join(ROOT, 'flows', '02-won-deal-to-order.json')], env);
     try {
-      await waitFor('the deal webhook subscription', async () => (await crm.request<unknown[]>('GET', '/sandbox/webhooks', undefined, false)).length > 0 || undefined);
+      await waitFor('the deal webhook subscription', async () => (await crm.request<Array<{ targetUrl: string }>>('GET', '/sandbox/webhooks', undefined, false)).some((s) => s.targetUrl.startsWith(nr.url) && s.targetUrl.endsWith('/crm/webhooks/deals')) || undefined);
       const [partner] = await odoo.searchRead('res.partner', [['ref', '=', 'C001']], ['id']);
       const companyId = (crmSb as any).seed.companies.C001 as string;
-      const [product] = await odoo.searchRead('product.product', [['default_code', '=', 'DIST-0001']], ['list_price']);
+      // one unit per deal, spread over the best-stocked products so that 2 x N deals never run out of stock
+      const [wh] = await odoo.searchRead('stock.warehouse', [['code', '=', 'WH']], ['id']);
+      const stocked = (await odoo.searchRead<{ id: number; default_code: string; list_price: number; free_qty: number }>('product.product', [['default_code', '!=', false]], ['default_code', 'list_price', 'free_qty'], { context: { warehouse: wh.id, warehouse_id: wh.id } }))
+        .filter((p) => p.free_qty >= 20).map((p) => ({ ...p, left: p.free_qty }));
+      const nextProduct = () => {
+        stocked.sort((x, y) => y.left - x.left);
+        stocked[0].left -= 1;
+        return stocked[0];
+      };
       void partner;
       const run = async (n: number, label: string) => {
         const lat: number[] = [];
         for (let i = 0; i < n; i++) {
+          const product = nextProduct();
           const d = (crmSb as any).createRecord('deals', { dealname: `${label} ${i}`, dealstage: 'contractsent', amount: product.list_price, deal_currency_code: 'USD' }, [{ type: 'companies', id: companyId, primary: true }], 'IMPORT');
-          (crmSb as any).createRecord('line_items', { name: 'DIST-0001', hs_sku: 'DIST-0001', quantity: 1, price: product.list_price }, [{ type: 'deals', id: d.id }], 'IMPORT');
+          (crmSb as any).createRecord('line_items', { name: product.default_code, hs_sku: product.default_code, quantity: 1, price: product.list_price }, [{ type: 'deals', id: d.id }], 'IMPORT');
           const t0 = performance.now();
           (crmSb as any).updateRecord('deals', d.id, { dealstage: 'closedwon' }, 'CRM_UI');
-          await waitFor(`deal ${d.id}`, async () => (crmSb as any).db.get('deals', d.id)?.properties.odoo_order_state === 'sale' || undefined, 30000, 2);
+          const state = await waitFor(`deal ${d.id}`, async () => {
+            const p = (crmSb as any).db.get('deals', d.id)?.properties ?? {};
+            return p.odoo_order_state === 'sale' || p.odoo_order_state === 'on hold' ? p : undefined;
+          }, 30000, 2).catch(async (e) => {
+            const exc = await (await fetch(`${nr.url}/integration/exceptions/orders`)).json();
+            throw new Error(`${(e as Error).message}; exceptions: ${JSON.stringify(exc).slice(0, 600)}`);
+          });
+          if (state.odoo_order_state !== 'sale') throw new Error(`deal ${d.id} held: ${state.odoo_sync_error}`);
           lat.push(performance.now() - t0);
         }
         lat.sort((x, y) => x - y);
