@@ -80,6 +80,17 @@ function linkPackage(userDir: string): void {
   }
 }
 
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = http.createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 function setDefaultEnv(name: string, value: string): void {
   if (!process.env[name]) process.env[name] = value;
 }
@@ -126,6 +137,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     fs.writeFileSync(flowFile, JSON.stringify(mergeFlowFiles(shippedFlowFiles()), null, 2));
   }
 
+  // Node-RED opens its port only once the flows run (as node-red's own launcher does), so a webhook
+  // never meets a 404 during start-up; the port is chosen first so the flows can know their own URL.
+  const listenPort = port === 0 ? await freePort(host) : port;
+  setDefaultEnv('NODE_RED_URL', `http://${host}:${listenPort}`);
+
   // Loaded late so that the environment above is in place when Node-RED reads its settings.
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const RED = require('node-red');
@@ -138,7 +154,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     flowFile: 'flows.json',
     credentialSecret: process.env.NODE_RED_CREDENTIAL_SECRET ?? 'odoo-crm-bridge-local',
     uiHost: host,
-    uiPort: port,
+    uiPort: listenPort,
     httpAdminRoot: '/',
     httpNodeRoot: '/',
     functionGlobalContext: {},
@@ -151,11 +167,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   RED.init(server, settings);
   app.use('/', RED.httpAdmin);
   app.use('/', RED.httpNode);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  // RED.start() resolves before the flows run; wait for them so callers can use their HTTP routes at once.
+  // RED.start() resolves before the flows run; wait for them before opening the port.
   const flowsStarted = new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, 30000);
     RED.events.once('flows:started', () => {
@@ -165,6 +177,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   });
   await RED.start();
   await flowsStarted;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listenPort, host, () => resolve());
+  });
   const actualPort = (server.address() as AddressInfo).port;
   return {
     url: `http://${host}:${actualPort}`,
