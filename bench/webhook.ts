@@ -7,7 +7,7 @@
  *
  *   npm run build && npm run bench:webhook   [-- --seconds 5 --concurrency 50]
  */
-import { spawn } from 'child_process';
+import { execFileSync, spawn } from 'child_process';
 import crypto from 'crypto';
 import fs from 'fs';
 import http from 'http';
@@ -75,6 +75,75 @@ function run(url: string, makeBody: (i: number) => { body: string; headers: Reco
   });
 }
 
+
+/** wrk (Debian's package, in C) when installed: a load generator far cheaper than a Node client, so the
+ *  2-core machine spends its CPU on the server under test. Requests are signed beforehand (unique eventIds,
+ *  fresh timestamps) and replayed by a Lua script, each wrk thread taking its own share. */
+function hasWrk(): boolean {
+  try {
+    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch (e) {
+    return (e as { status?: number }).status !== undefined; // wrk --version exits 1 but exists
+  }
+}
+
+const WRK_THREADS = 2;
+const WRK_LUA = `
+local reqs = {}
+local idx = 0
+local counter = 0
+function setup(thread) thread:set("tid", counter); counter = counter + 1 end
+function init(args)
+  local n = 0
+  for line in io.lines(os.getenv("BENCH_REQS")) do
+    if n % ${WRK_THREADS} == tid then
+      local ts, sig, body = string.match(line, "^([^\t]*)\t([^\t]*)\t(.*)$")
+      local h = { ["Content-Type"] = "application/json" }
+      if ts ~= "" then h["X-HubSpot-Request-Timestamp"] = ts; h["X-HubSpot-Signature-v3"] = sig end
+      table.insert(reqs, wrk.format("POST", nil, h, body))
+    end
+    n = n + 1
+  end
+end
+function request()
+  idx = idx + 1
+  if idx > #reqs then idx = 1 end
+  return reqs[idx]
+end
+`;
+
+function wrkMs(value: string, unit: string): number {
+  const n = Number(value);
+  return unit === 'us' ? n / 1000 : unit === 's' ? n * 1000 : unit === 'm' ? n * 60000 : n;
+}
+
+function runWrk(url: string, makeBody: (i: number) => { body: string; headers: Record<string, string> }, seconds: number, count: number): Result {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-wrk-'));
+  try {
+    const lines: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const { body, headers } = makeBody(i);
+      lines.push(`${headers['x-hubspot-request-timestamp'] ?? ''}\t${headers['x-hubspot-signature-v3'] ?? ''}\t${body}`);
+    }
+    fs.writeFileSync(path.join(dir, 'reqs.txt'), lines.join('\n') + '\n');
+    fs.writeFileSync(path.join(dir, 'script.lua'), WRK_LUA);
+    const out = execFileSync('wrk', ['-t', String(WRK_THREADS), '-c', String(CONCURRENCY), '-d', `${seconds}s`, '--latency', '-s', path.join(dir, 'script.lua'), url], {
+      env: { ...process.env, BENCH_REQS: path.join(dir, 'reqs.txt') }, encoding: 'utf8', maxBuffer: 8 * 1024 * 1024,
+    });
+    const total = Number(/(\d+) requests in ([\d.]+)(m?s)/.exec(out)?.[1] ?? 0);
+    const durMatch = /\d+ requests in ([\d.]+)(ms|s|m)/.exec(out);
+    const dur = durMatch ? wrkMs(durMatch[1], durMatch[2]) / 1000 : seconds;
+    const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+    const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+    const sockErrors = sock ? sock.slice(1).reduce((a, b) => a + Number(b), 0) : 0;
+    const pct = (p: string) => { const m = new RegExp(`\\s${p}%\\s+([\\d.]+)(us|ms|s|m)`).exec(out); return m ? wrkMs(m[1], m[2]) : 0; };
+    return { requests: total - non2xx, errors: non2xx + sockErrors, seconds: dur, p50: pct('50'), p99: pct('99') };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const compiled = __filename.endsWith('.js');
   const root = path.resolve(__dirname, '..');
@@ -123,22 +192,26 @@ async function main(): Promise<void> {
     const now = Date.now();
     return { body: JSON.stringify([{ eventId: eventId++, occurredAt: now, subscriptionType: 'company.propertyChange', objectId: 1, propertyName: 'name', propertyValue: 'x' }]), headers: {} };
   };
+  const useWrk = !args.includes('--node-client') && hasWrk();
+  // enough pre-signed requests for ~20,000 requests/s during the whole measure
+  const measure = (url: string, make: (i: number) => { body: string; headers: Record<string, string> }, seconds: number) =>
+    useWrk ? Promise.resolve(runWrk(url, make, seconds, Math.max(20000, seconds * 20000))) : run(url, make, seconds);
   try {
     await run(`${base}/bench/plain`, plainBody, 1);
     await run(hookUrl, signed, 1);
-    note('warm-up done');
-    const baseline = await run(`${base}/bench/plain`, plainBody, SECONDS);
+    note(`warm-up done; load generator: ${useWrk ? `wrk (${WRK_THREADS} threads)` : 'node http client'}`);
+    const baseline = await measure(`${base}/bench/plain`, plainBody, SECONDS);
     note(`baseline: ${baseline.requests} requests, ${baseline.errors} errors in ${baseline.seconds} s`);
-    const trig = await run(hookUrl, signed, SECONDS);
+    const trig = await measure(hookUrl, signed, SECONDS);
     note(`crm-trigger: ${trig.requests} events, ${trig.errors} errors in ${trig.seconds} s`);
-    const batched = await run(hookUrl, signedBatch(BATCH), SECONDS);
+    const batched = await measure(hookUrl, signedBatch(BATCH), SECONDS);
     note(`crm-trigger, ${BATCH} events per request: ${batched.requests * BATCH} events, ${batched.errors} errors in ${batched.seconds} s`);
     const value = trig.requests / trig.seconds;
     const baselineRate = baseline.requests / baseline.seconds;
     const out = {
       bench: 'webhook', metric: 'events_per_s', unit: 'events/s',
       value: Math.round(value), baseline: Math.round(baselineRate), ratio: Math.round((baselineRate / Math.max(value, 1e-9)) * 100) / 100,
-      concurrency: CONCURRENCY, seconds: SECONDS, events_per_request: 1,
+      client: useWrk ? 'wrk' : 'node', concurrency: CONCURRENCY, seconds: SECONDS, events_per_request: 1,
       batched_events_per_s: Math.round((batched.requests * BATCH) / batched.seconds), batched_events_per_request: BATCH, batched_errors: batched.errors,
       errors: trig.errors, baseline_errors: baseline.errors,
       p50_ms: Math.round(trig.p50 * 100) / 100, p99_ms: Math.round(trig.p99 * 100) / 100,
