@@ -5,7 +5,8 @@
  * baseline. Node-RED (and the CRM sandbox the trigger fetches records from) run in a child process
  * started through scripts/stack.ts; the senders run here. Ends with one JSON line.
  *
- *   npm run build && npm run bench:webhook   [-- --seconds 5 --concurrency 50]
+ *   npm run build && npm run bench:webhook   [-- --seconds 5 --concurrency 50 --batch 10 --node-client]
+ *   (uses `wrk` from Debian when installed: apt-get install wrk; --node-client forces the Node client)
  */
 import { execFileSync, spawn } from 'child_process';
 import crypto from 'crypto';
