@@ -7,6 +7,8 @@
 # `require('node-red')` redirected to the v5 install) with this package linked in, the sandboxes,
 # one shipped flow deployed and an inject -> odoo-read run against the Odoo sandbox.
 # The last line of output is one JSON object with the result. Needs `npm run build` first.
+# COMPAT_HOLD=1 keeps Node-RED 5 up after the checks (it prints `NR5_READY {...,"url":...}`) until stdin
+# closes or SIGTERM, for the browser part of test/compat/nr5.test.ts.
 #
 #   COMPAT_DIR   cache folder (default .tmp/compat); a second run reuses the install
 #   NR5_SPEC     node-red version spec (default 5)

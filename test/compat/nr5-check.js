@@ -7,6 +7,9 @@
  *   2. one shipped flow deploys with every node instantiated (no unknown types, no missing config);
  *   3. inject -> odoo-read (res.partner) -> change (global.compat) runs against the Odoo sandbox.
  * Prints one JSON line with the result; exit code 0 when everything passed.
+ * With COMPAT_HOLD=1 the server stays up after the checks passed (for the browser part of
+ * test/compat/nr5.test.ts): it prints `NR5_READY {result + url}` and stops (then prints the verdict)
+ * when its stdin closes or on SIGTERM/SIGINT.
  */
 'use strict';
 const fs = require('fs');
@@ -106,6 +109,18 @@ async function main() {
       throw new Error(`unexpected odoo-read answer: ${String(payload).slice(0, 300)}`);
     }
     result.ok = true;
+    if (process.env.COMPAT_HOLD === '1') {
+      const stopped = new Promise((resolve) => {
+        process.once('SIGTERM', resolve);
+        process.once('SIGINT', resolve);
+        process.stdin.once('end', resolve);
+        process.stdin.once('close', resolve);
+        process.stdin.resume();
+      });
+      console.log('NR5_READY ' + JSON.stringify({ ...result, ms: Date.now() - started, url: stack.url, odooUrl: stack.odooUrl, crmUrl: stack.crmUrl }));
+      await stopped;
+      process.stdin.pause();
+    }
   } finally {
     result.ms = Date.now() - started;
     await stack.stop().catch(() => undefined);
