@@ -3,7 +3,7 @@
  *
  * Webhook mode: serves `path` on Node-RED's HTTP server; checks the provider's authenticity scheme
  * first (401 and nothing emitted when it fails), parses, then durably accepts each event (claim on
- * eventId, enqueue into the node's inbox queue in the state store) before answering 2xx. Polling mode:
+ * eventId and enqueue into the node's inbox queue, atomically, in the state store) before answering 2xx. Polling mode:
  * pages through the provider's changed-since query; the cursor is stored only after the page's events
  * are enqueued. Both then drain the inbox: fetch the records (batched), emit, and ack an item once a
  * downstream node completes its message (or at once when nothing is wired). Un-acked items come back
@@ -152,21 +152,12 @@ export = function (RED: NodeAPI) {
     const wanted = (e: CanonicalEvent) =>
       (!objectTypes.length || objectTypes.includes(e.objectType)) && (!actions.length || actions.includes(e.action));
 
-    /** Durably accept events: claim each eventId (replays are dropped), then enqueue the new ones. */
+    /** Durably accept events: claim each eventId and enqueue it in one atomic step (replays are dropped). */
     async function accept(events: CanonicalEvent[]): Promise<number> {
-      const fresh: CanonicalEvent[] = [];
-      for (const e of events) {
-        const c = await store.claim(seenNs, e.eventId, SEEN_TTL_MS);
-        if (c.claimed) fresh.push(e);
-      }
-      if (!fresh.length) return 0;
       const now = Date.now();
-      try {
-        await store.enqueue<CanonicalEvent>(queue, fresh.map((e) => ({ id: e.eventId, payload: e, dueAt: now, attempts: 0 })));
-      } catch (err) {
-        await Promise.all(fresh.map((e) => store.release(seenNs, e.eventId).catch(() => undefined)));
-        throw err;
-      }
+      const flags = await store.acceptOnce<CanonicalEvent>(seenNs, queue, events.map((e) => ({ key: e.eventId, ttlMs: SEEN_TTL_MS, item: { id: e.eventId, payload: e, dueAt: now, attempts: 0 } })));
+      const fresh = events.filter((_, i) => flags[i]);
+      if (!fresh.length) return 0;
       accepted += fresh.length;
       return fresh.length;
     }

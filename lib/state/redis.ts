@@ -63,6 +63,24 @@ end
 return out
 `;
 
+// KEYS: items, due, leased. ARGV: now, then per entry: claim key, ttl ms, item id, stored item JSON, due at.
+const ACCEPT_LUA = `
+local out = {}
+local n = (#ARGV - 1) / 5
+for i = 0, n - 1 do
+  local b = 2 + i * 5
+  if redis.call('SET', ARGV[b], ARGV[1] .. '|', 'PX', ARGV[b + 1], 'NX') then
+    redis.call('HSET', KEYS[1], ARGV[b + 2], ARGV[b + 3])
+    redis.call('ZREM', KEYS[3], ARGV[b + 2])
+    redis.call('ZADD', KEYS[2], ARGV[b + 4], ARGV[b + 2])
+    table.insert(out, 1)
+  else
+    table.insert(out, 0)
+  end
+end
+return out
+`;
+
 interface StoredItem {
   payload: unknown;
   dueAt: number;
@@ -74,6 +92,7 @@ declare module 'ioredis' {
   interface RedisCommander<Context> {
     ocbClaim(key: string, now: string, ttl: string, hash: string): Result<[number, string, string], Context>;
     ocbTake(items: string, due: string, leased: string, now: string, limit: string, leaseUntil: string): Result<string[], Context>;
+    ocbAccept(items: string, due: string, leased: string, ...args: string[]): Result<number[], Context>;
   }
 }
 
@@ -97,6 +116,7 @@ export class RedisStateStore implements StateStore {
     }
     this.client.defineCommand('ocbClaim', { numberOfKeys: 1, lua: CLAIM_LUA });
     this.client.defineCommand('ocbTake', { numberOfKeys: 3, lua: TAKE_LUA });
+    this.client.defineCommand('ocbAccept', { numberOfKeys: 3, lua: ACCEPT_LUA });
   }
 
   private k(...parts: string[]): string {
@@ -151,6 +171,19 @@ export class RedisStateStore implements StateStore {
 
   private qKeys(queue: string): [string, string, string] {
     return [this.k('q', queue, 'items'), this.k('q', queue, 'due'), this.k('q', queue, 'leased')];
+  }
+
+  async acceptOnce<T = unknown>(namespace: string, queue: string, entries: Array<{ key: string; ttlMs: number; item: QueueItem<T> }>): Promise<boolean[]> {
+    if (entries.length === 0) return [];
+    const [itemsKey, dueKey, leasedKey] = this.qKeys(queue);
+    const args: string[] = [String(Date.now())];
+    for (const { key, ttlMs, item } of entries) {
+      const stored: StoredItem = { payload: item.payload, dueAt: item.dueAt, attempts: item.attempts ?? 0 };
+      if (item.meta) stored.meta = item.meta;
+      args.push(this.k('claim', namespace, key), String(Math.max(1, Math.floor(ttlMs))), item.id, JSON.stringify(stored), String(item.dueAt));
+    }
+    const flags = await this.client.ocbAccept(itemsKey, dueKey, leasedKey, ...args);
+    return flags.map((f) => Number(f) === 1);
   }
 
   async enqueue<T = unknown>(queue: string, items: QueueItem<T>[]): Promise<void> {

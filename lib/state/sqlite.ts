@@ -173,6 +173,20 @@ export class SqliteStateStore implements StateStore {
     });
   }
 
+  acceptOnce<T = unknown>(namespace: string, queue: string, entries: Array<{ key: string; ttlMs: number; item: QueueItem<T> }>): Promise<boolean[]> {
+    const rows = entries.map((e) => ({ key: e.key, ttlMs: e.ttlMs, row: [queue, e.item.id, toJson(e.item.payload), e.item.dueAt, e.item.dueAt, e.item.attempts ?? 0, e.item.meta ? toJson(e.item.meta) : null] }));
+    return this.op(() => {
+      const now = Date.now();
+      return rows.map(({ key, ttlMs, row }) => {
+        const existing = this.stmts.claimGet.get(namespace, key) as Row | undefined;
+        if (existing && Number(existing.expires_at) > now) return false;
+        this.stmts.claimPut.run(namespace, key, now, now + Math.max(1, ttlMs), null);
+        this.stmts.qPut.run(...row);
+        return true;
+      });
+    });
+  }
+
   release(namespace: string, key: string): Promise<void> {
     return this.op(() => {
       this.stmts.claimDel.run(namespace, key);

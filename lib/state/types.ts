@@ -39,6 +39,12 @@ export interface StateStore {
    * and the new hash is stored; the same hash -> claimed false.
    */
   claim(namespace: string, key: string, ttlMs: number, contentHash?: string): Promise<ClaimResult>;
+  /**
+   * Claim each key and, for those claimed, enqueue their item — both in one atomic step, so a crash can
+   * never leave a key claimed without its item (which would turn the sender's redelivery into a silent drop).
+   * Returns, per entry, whether it was claimed (and enqueued).
+   */
+  acceptOnce<T = unknown>(namespace: string, queue: string, entries: Array<{ key: string; ttlMs: number; item: QueueItem<T> }>): Promise<boolean[]>;
   /** Forget a claim (e.g. the work after it failed and should be accepted again). */
   release(namespace: string, key: string): Promise<void>;
 

@@ -100,6 +100,29 @@ for (const backend of [sqliteBackend(), redisBackend()]) {
       assert.strictEqual((await store.claim('ns', 'c', 10_000, 'h2')).claimed, false);
     });
 
+    it('acceptOnce claims and enqueues together: replays and in-batch duplicates are not enqueued again', async () => {
+      const item = (id: string) => ({ key: id, ttlMs: 10_000, item: { id, payload: { id }, dueAt: Date.now(), attempts: 0 } });
+      assert.deepStrictEqual(await store.acceptOnce('seen', 'inbox', [item('e1'), item('e2'), item('e1')]), [true, true, false]);
+      assert.strictEqual(await store.size('inbox'), 2);
+      const taken = await store.take<{ id: string }>('inbox', 10, 10_000);
+      assert.deepStrictEqual(taken.map((t) => t.payload.id).sort(), ['e1', 'e2']);
+      for (const t of taken) await store.ack('inbox', t.id);
+      // A replay after the item was processed: claimed already, so nothing comes back into the queue.
+      assert.deepStrictEqual(await store.acceptOnce('seen', 'inbox', [item('e2'), item('e3')]), [false, true]);
+      assert.strictEqual(await store.size('inbox'), 1);
+      assert.strictEqual((await store.claim('seen', 'e3', 10_000)).claimed, false, 'the claim is recorded with the item');
+    });
+
+    it('acceptOnce across two stores: each key enqueued exactly once', async () => {
+      peer = await backend.openPeer();
+      const entry = (id: string) => ({ key: id, ttlMs: 10_000, item: { id, payload: id, dueAt: Date.now(), attempts: 0 } });
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => (i % 2 ? store : (peer as StateStore)).acceptOnce('seen', 'race-inbox', [entry('x'), entry(`own-${i}`)])),
+      );
+      assert.strictEqual(results.filter((r) => r[0]).length, 1);
+      assert.strictEqual(await store.size('race-inbox'), 21);
+    });
+
     it('release forgets a claim', async () => {
       await store.claim('ns', 'r', 10_000);
       await store.release('ns', 'r');
