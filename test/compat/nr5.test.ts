@@ -11,7 +11,7 @@ import { spawn, type ChildProcess } from 'child_process';
 import path from 'path';
 import readline from 'readline';
 import type { Page } from 'playwright-core';
-import { screenshot, startBrowser, type RunningBrowser } from '../editor/harness';
+import { addFromPalette as addToWorkspace, screenshot, startBrowser, type RunningBrowser } from '../editor/harness';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PALETTE_TYPES = ['odoo-read', 'odoo-write', 'odoo-call', 'odoo-trigger', 'crm-trigger', 'crm-update', 'mapper', 'dedupe', 'retry'];
@@ -101,23 +101,8 @@ describe('compatibility: Node-RED 5 on Node 22', function () {
     });
 
     async function addFromPalette(type: string, x: number, y: number): Promise<string> {
-      const before: string[] = await page.evaluate((t) => RED.nodes.filterNodes({ type: t, z: RED.workspaces.active() }).map((n: { id: string }) => n.id), type);
-      const item = page.locator(`.red-ui-palette-node[data-palette-type="${type}"]`);
-      assert.strictEqual(await item.count(), 1, `${type} is not in the palette`);
-      await item.scrollIntoViewIfNeeded();
-      const box = (await item.boundingBox())!;
-      const ws = (await page.locator('#red-ui-workspace-chart').boundingBox())!;
-      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-      await page.mouse.down();
-      await page.mouse.move(box.x + box.width / 2 + 40, box.y + box.height / 2, { steps: 4 });
-      await page.mouse.move(ws.x + x, ws.y + y, { steps: 12 });
-      await page.mouse.up();
-      await page.waitForFunction(([t, n]) => RED.nodes.filterNodes({ type: t, z: RED.workspaces.active() }).length > n, [type, before.length] as const, { timeout: 10000 });
-      const after: string[] = await page.evaluate((t) => RED.nodes.filterNodes({ type: t, z: RED.workspaces.active() }).map((n: { id: string }) => n.id), type);
-      const id = after.find((i) => !before.includes(i));
-      assert.ok(id, `no new ${type} node after the drop`);
-      await page.locator(`g[id="${id}"]`).waitFor({ state: 'visible' });
-      return id;
+      assert.strictEqual(await page.locator(`.red-ui-palette-node[data-palette-type="${type}"]`).count(), 1, `${type} is not in the palette`);
+      return addToWorkspace(page, type, x, y);
     }
 
     it('registers every node type of the package in the editor, in the Odoo palette category', async () => {

@@ -9,7 +9,7 @@ import assert from 'assert';
 import fs from 'fs';
 import path from 'path';
 import type { Page } from 'playwright-core';
-import { ROOT, screenshot, startBrowser, startStackProcess, type RunningBrowser, type RunningStack } from './harness';
+import { addFromPalette as addToWorkspace, ROOT, screenshot, startBrowser, startStackProcess, type RunningBrowser, type RunningStack } from './harness';
 
 const PALETTE_TYPES = ['odoo-read', 'odoo-write', 'odoo-call', 'odoo-trigger', 'crm-trigger', 'crm-update', 'mapper', 'dedupe', 'retry'];
 const EXAMPLES = fs.readdirSync(path.join(ROOT, 'flows')).filter((f) => f.endsWith('.json')).sort();
@@ -32,24 +32,7 @@ describe('editor: the package in a real browser', function () {
   let readId = '';
   let serverId = '';
 
-  async function addFromPalette(type: string, x: number, y: number): Promise<string> {
-    const before: string[] = await page.evaluate((t) => RED.nodes.filterNodes({ type: t }).map((n: { id: string }) => n.id), type);
-    const item = page.locator(`.red-ui-palette-node[data-palette-type="${type}"]`);
-    await item.scrollIntoViewIfNeeded();
-    const box = (await item.boundingBox())!;
-    const ws = (await page.locator('#red-ui-workspace-chart').boundingBox())!;
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await page.mouse.down();
-    await page.mouse.move(box.x + box.width / 2 + 40, box.y + box.height / 2, { steps: 4 });
-    await page.mouse.move(ws.x + x, ws.y + y, { steps: 12 });
-    await page.mouse.up();
-    await page.waitForFunction(([t, n]) => RED.nodes.filterNodes({ type: t }).length > n, [type, before.length] as const, { timeout: 10000 });
-    const after: string[] = await page.evaluate((t) => RED.nodes.filterNodes({ type: t }).map((n: { id: string }) => n.id), type);
-    const id = after.find((i) => !before.includes(i));
-    assert.ok(id, `no new ${type} node after the drop`);
-    await page.locator(`g[id="${id}"]`).waitFor({ state: 'visible' });
-    return id;
-  }
+  const addFromPalette = (type: string, x: number, y: number) => addToWorkspace(page, type, x, y);
 
   async function openDialog(id: string): Promise<void> {
     await page.locator(`g[id="${id}"] .red-ui-flow-node`).dblclick();

@@ -2,6 +2,7 @@
  * Browser-test harness: one stack child process (test/editor/stack-runner.js) and one headless
  * Debian Chromium (playwright-core, never a downloaded browser) for the whole suite.
  */
+import assert from 'assert';
 import { spawn, type ChildProcess } from 'child_process';
 import fs from 'fs';
 import os from 'os';
@@ -109,4 +110,26 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path: file });
   return file;
+}
+
+declare const RED: any; // the editor's global, inside page.evaluate
+
+/** Drag a node type from the palette onto the active workspace at (x, y); resolves with the new node's id. */
+export async function addFromPalette(page: Page, type: string, x: number, y: number): Promise<string> {
+  const ids = (t: string): Promise<string[]> => page.evaluate((tt) => RED.nodes.filterNodes({ type: tt, z: RED.workspaces.active() }).map((n: { id: string }) => n.id), t);
+  const before = await ids(type);
+  const item = page.locator(`.red-ui-palette-node[data-palette-type="${type}"]`);
+  await item.scrollIntoViewIfNeeded();
+  const box = (await item.boundingBox())!;
+  const ws = (await page.locator('#red-ui-workspace-chart').boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 40, box.y + box.height / 2, { steps: 4 });
+  await page.mouse.move(ws.x + x, ws.y + y, { steps: 12 });
+  await page.mouse.up();
+  await page.waitForFunction(([t, n]) => RED.nodes.filterNodes({ type: t, z: RED.workspaces.active() }).length > n, [type, before.length] as const, { timeout: 10000 });
+  const id = (await ids(type)).find((i) => !before.includes(i));
+  assert.ok(id, `no new ${type} node after the drop`);
+  await page.locator(`g[id="${id}"]`).waitFor({ state: 'visible' });
+  return id;
 }
