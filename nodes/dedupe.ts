@@ -143,7 +143,7 @@ export = function (RED: NodeAPI) {
       );
     });
 
-    node.on('close', () => status.cancel());
+    node.on('close', () => status.stop());
   }
   RED.nodes.registerType('dedupe', DedupeNode);
 };

@@ -147,7 +147,7 @@ export = function (RED: NodeAPI) {
         );
     });
 
-    node.on('close', () => status.cancel());
+    node.on('close', () => status.stop());
   }
 
   function summarize(issues: MappingIssue[]): string {

@@ -405,8 +405,8 @@ export = function (RED: NodeAPI) {
     node.on('close', (_removed: boolean, done: () => void) => {
       closed = true;
       if (pollTimer) clearInterval(pollTimer);
-      showStatus.cancel();
-      refreshCounts.cancel();
+      showStatus.stop();
+      refreshCounts.stop();
       if (completions.get(node.id)) completions.delete(node.id);
       inflight.clear();
       // Let a poll in progress finish its store call before the store may close.

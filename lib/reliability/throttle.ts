@@ -2,8 +2,9 @@
  * Calls `fn` at most once per `ms`, always with the latest arguments (trailing call guaranteed), so a
  * node's status reflects its last state without an editor event per message.
  */
-export function throttle<A extends unknown[]>(fn: (...args: A) => void, ms: number): ((...args: A) => void) & { cancel(): void; flush(): void } {
+export function throttle<A extends unknown[]>(fn: (...args: A) => void, ms: number): ((...args: A) => void) & { cancel(): void; flush(): void; stop(): void } {
   let last = 0;
+  let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let pending: A | undefined;
   const run = () => {
@@ -14,6 +15,7 @@ export function throttle<A extends unknown[]>(fn: (...args: A) => void, ms: numb
     if (args) fn(...args);
   };
   const wrapped = (...args: A) => {
+    if (stopped) return;
     pending = args;
     const wait = last + ms - Date.now();
     if (wait <= 0 && !timer) run();
@@ -23,6 +25,11 @@ export function throttle<A extends unknown[]>(fn: (...args: A) => void, ms: numb
     if (timer) clearTimeout(timer);
     timer = undefined;
     pending = undefined;
+  };
+  /** Cancel and ignore every later call (the owner is closing: no timer may outlive it). */
+  wrapped.stop = () => {
+    stopped = true;
+    wrapped.cancel();
   };
   wrapped.flush = () => {
     if (timer) clearTimeout(timer);
